@@ -1,0 +1,149 @@
+"""The Article record and its identity.
+
+An article is what one file on disk became after parsing. Its ``identity`` is a
+hash of its content, independent of where the file lives, so that read-state and
+bookmarks can follow an article that was renamed or moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import datetime, timezone
+from enum import StrEnum
+from pathlib import Path
+
+WORDS_PER_MINUTE = 230
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"\w+")
+
+
+class DateSource(StrEnum):
+    """Where an article's date came from, so the UI can say how sure it is."""
+
+    FRONT_MATTER = "front matter"
+    FILENAME = "filename"
+    MTIME = "mtime"
+
+
+class Format(StrEnum):
+    """How the body is to be shown."""
+
+    MARKDOWN = "markdown"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDate:
+    """A date as the file gave it: a whole day, or a moment with or without an offset."""
+
+    value: datetime
+    day_only: bool = False
+
+    def isoformat(self) -> str:
+        """ISO 8601, keeping the offset the file gave (none for a naive time)."""
+        if self.day_only:
+            return self.value.date().isoformat()
+        return self.value.isoformat()
+
+    @property
+    def sort_key(self) -> float:
+        """Seconds since the epoch; a naive time is taken as UTC."""
+        value = self.value
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.timestamp()
+
+    def day(self) -> Date:
+        """The calendar day as the file wrote it."""
+        return self.value.date()
+
+
+def tag_key(tag: str) -> str:
+    """The grouping key of a tag: case- and separator-insensitive.
+
+    ``Sora AI``, ``sora-ai`` and ``sora_ai`` all become ``sora-ai``.
+    """
+    return re.sub(r"[\s_\-]+", "-", tag.strip().casefold()).strip("-")
+
+
+def content_identity(title: str, body: str, path: Path) -> str:
+    """A stable hash of an article's content, so state survives a rename or move.
+
+    Line endings and surrounding whitespace do not count. An article with no body
+    text at all has nothing to recognise it by except its path.
+    """
+    normal = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    if not normal:
+        seed = "path\0" + str(path)
+    else:
+        seed = "text\0" + title.strip() + "\0" + normal
+    return hashlib.blake2b(seed.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _domain(link: str | None) -> str | None:
+    if not link:
+        return None
+    match = re.match(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/:?#]+)", link, re.IGNORECASE)
+    return match[1] if match else None
+
+
+def count_words(text: str) -> int:
+    """Words for reading time; each CJK character counts as a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article, parsed from one file. Plain data; no I/O."""
+
+    path: Path
+    """Absolute path of the file."""
+    relpath: str
+    """Path relative to the library folder, with ``/`` separators."""
+    title: str
+    body: str
+    format: Format
+    identity: str
+    date: ArticleDate | None = None
+    date_source: DateSource | None = None
+    tags: tuple[str, ...] = ()
+    author: str | None = None
+    source: str | None = None
+    """The site the article came from, as its front matter names it."""
+    summary: str | None = None
+    lang: str | None = None
+    draft: bool = False
+    link: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+    words: int = field(default=0)
+
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(tag_key(t) for t in self.tags))
+
+    @property
+    def origin(self) -> str | None:
+        """The site or author to show beside the title in a list."""
+        return self.source or self.author or _domain(self.link)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+    @property
+    def sort_key(self) -> float:
+        return self.date.sort_key if self.date else self.mtime
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that looked like an article but could not be loaded, and why."""
+
+    path: Path
+    relpath: str
+    reason: str

@@ -1,0 +1,140 @@
+"""A folder of articles: finding the files, loading them, grouping their tags."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aireader.core.article import Article, Skipped, tag_key
+from aireader.core.parse import EXTENSIONS, parse_file
+
+
+class NotAFolder(ValueError):
+    """The path given as a library is missing or is not a folder."""
+
+
+def check_folder(path: Path) -> Path:
+    """The library folder, resolved; raises :class:`NotAFolder` with a readable reason."""
+    expanded = path.expanduser()
+    if not expanded.exists():
+        raise NotAFolder(f"no such folder: {path}")
+    if not expanded.is_dir():
+        raise NotAFolder(f"not a folder: {path}")
+    if not os.access(expanded, os.R_OK | os.X_OK):
+        raise NotAFolder(f"cannot read folder: {path}")
+    return expanded.resolve()
+
+
+def iter_files(root: Path, errors: list[Skipped] | None = None) -> Iterator[Path]:
+    """Every article file under ``root``, recursively, in a stable order.
+
+    Hidden files and folders are skipped. A symlink is followed only when its
+    target lies inside ``root``; each folder and file is visited once, so link
+    loops end. Folders that cannot be read are reported in ``errors``.
+    """
+    root = root.resolve()
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
+    try:
+        st = root.stat()
+        seen_dirs.add((st.st_dev, st.st_ino))
+    except OSError:
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            if errors is not None:
+                rel = folder.relative_to(root).as_posix()
+                errors.append(Skipped(folder, rel, f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    target = path.resolve()
+                    if not target.is_relative_to(root) or not target.exists():
+                        continue
+                info = entry.stat()  # follows a link already known to stay inside
+            except (OSError, RuntimeError):
+                continue
+            key = (info.st_dev, info.st_ino)
+            if stat.S_ISDIR(info.st_mode):
+                if key not in seen_dirs:
+                    seen_dirs.add(key)
+                    subfolders.append(path)
+            elif stat.S_ISREG(info.st_mode) and path.suffix.lower() in EXTENSIONS:
+                if key not in seen_files:
+                    seen_files.add(key)
+                    yield path
+        stack.extend(reversed(subfolders))
+
+
+@dataclass(frozen=True, slots=True)
+class TagGroup:
+    """All spellings of one tag, shown under the most common one."""
+
+    key: str
+    name: str
+    count: int
+
+
+@dataclass
+class Library:
+    """The loaded contents of one folder: articles newest first, and what was skipped."""
+
+    root: Path
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sort()
+
+    def sort(self) -> None:
+        self.articles.sort(key=lambda a: (-a.sort_key, a.title.casefold(), a.relpath))
+
+    def tag_groups(self) -> list[TagGroup]:
+        """Tags grouped case- and separator-insensitively, most used first."""
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        counts: Counter[str] = Counter()
+        for article in self.articles:
+            for tag in article.tags:
+                spellings[tag_key(tag)][tag] += 1
+            counts.update(article.tag_keys)
+        groups = []
+        for key, count in counts.items():
+            # Most common spelling; ties go to the lowercase one, then alphabetical.
+            name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
+            groups.append(TagGroup(key, name, count))
+        groups.sort(key=lambda g: (-g.count, g.name.casefold()))
+        return groups
+
+
+def load_library(
+    root: Path,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> Library:
+    """Scan ``root`` and parse every article file in it. Never raises for a bad file."""
+    root = root.resolve()
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for count, path in enumerate(iter_files(root, skipped), start=1):
+        result = parse_file(path, root)
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            skipped.append(result)
+        if on_progress is not None and count % 200 == 0:
+            on_progress(count)
+    return Library(root, articles, skipped)

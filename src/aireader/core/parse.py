@@ -1,0 +1,418 @@
+"""Bytes on disk into an :class:`Article`, or a :class:`Skipped` with the reason.
+
+Front matter may be YAML (``---``), TOML (``+++``) or JSON (``{``), read through
+python-frontmatter's handlers and always loaded safely. Field names follow what
+static-site generators really use (Jekyll, Hugo, Astro, Zola, Eleventy...).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
+from aireader.core.article import content_identity, count_words
+from aireader.core.dates import date_from_filename, date_from_mtime, parse_date
+from aireader.core.text import NotText, decode, neutralise, neutralise_line
+
+EXTENSIONS: dict[str, Format] = {
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".mdown": Format.MARKDOWN,
+    ".mkd": Format.MARKDOWN,
+    ".txt": Format.TEXT,
+}
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TAGS = 64
+MAX_YAML_ALIASES = 64
+
+DATE_KEYS = ("date", "pubdatetime", "pubdate", "published", "publishdate", "created")
+TAG_KEYS = ("tags", "taxonomies.tags", "categories", "taxonomies.categories", "keywords")
+LINK_KEYS = ("url", "link", "canonical", "canonical_url", "canonicalurl")
+
+try:
+    _BaseLoader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]  # dynamic base
+    """A safe YAML loader that leaves timestamps as text, so a bad date cannot
+    fail the whole file and a written offset is kept exactly as written."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+class _YAML(YAMLHandler):  # type: ignore[misc]  # untyped library base
+    def load(self, fm: str, **kwargs: object) -> Any:
+        aliases = len(re.findall(r"(?<![\w*])\*[^\s,\]}]+", fm))
+        if aliases > MAX_YAML_ALIASES and "&" in fm:
+            raise FrontMatterError(f"YAML front matter uses {aliases} aliases; refused")
+        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506  # a SafeLoader subclass
+
+
+class _TOML(BaseHandler):  # type: ignore[misc]  # untyped library base
+    """TOML front matter with the standard library's tomllib."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+class _JSON(JSONHandler):  # type: ignore[misc]  # untyped library base
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return json.loads(fm)
+
+
+_HANDLERS = (_YAML(), _TOML(), _JSON())
+
+
+class FrontMatterError(ValueError):
+    """Front matter that is present but cannot be read."""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The front matter as a dict (empty when there is none) and the body.
+
+    Raises :class:`FrontMatterError` when front matter is present but broken.
+    Front matter that parses to something other than a mapping is not metadata:
+    the whole text is then the body.
+    """
+    for handler in _HANDLERS:
+        if not handler.detect(text):
+            continue
+        try:
+            fm, body = handler.split(text)
+        except ValueError:
+            return {}, text  # an opening line with no closing one: a rule, not metadata
+        kind = type(handler).__name__.strip("_")
+        try:
+            data = handler.load(fm)
+        except FrontMatterError:
+            raise
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f" at line {mark.line + 2}" if mark is not None else ""
+            raise FrontMatterError(f"broken YAML front matter{where}: {exc.problem}") from exc
+        except yaml.YAMLError as exc:
+            raise FrontMatterError(f"broken YAML front matter: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise FrontMatterError(f"broken TOML front matter: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise FrontMatterError(
+                f"broken JSON front matter at line {exc.lineno}: {exc.msg}"
+            ) from exc
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            raise FrontMatterError(f"unreadable {kind} front matter: {exc}") from exc
+        if data is None:
+            return {}, body
+        if not isinstance(data, dict):
+            return {}, text
+        return data, body
+    return {}, text
+
+
+# ---------------------------------------------------------------------------
+# Field extraction: every value may be of any type; none may raise.
+
+
+def _lookup(meta: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = meta
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _lower_keys(meta: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if isinstance(key, str):
+            lowered = key.strip().lower()
+            if isinstance(value, Mapping):
+                value = _lower_keys(value)
+            out.setdefault(lowered, value)
+    return out
+
+
+def _one_line(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        text = neutralise_line(str(value))
+        return text[:500] or None
+    if isinstance(value, list | tuple):
+        parts = [p for p in (_one_line(v) for v in value[:20]) if p]
+        return ", ".join(parts) or None
+    if isinstance(value, Mapping):
+        return _one_line(value.get("name"))
+    return None
+
+
+def _flatten(value: Any, depth: int = 0) -> Iterable[Any]:
+    if isinstance(value, list | tuple) and depth < 4:
+        for item in value:
+            yield from _flatten(item, depth + 1)
+    else:
+        yield value
+
+
+def parse_tags(value: Any) -> list[str]:
+    """Tags from a list, or a comma- or space-separated string."""
+    if isinstance(value, str):
+        parts = value.split(",") if "," in value else value.split()
+    elif isinstance(value, list | tuple):
+        parts = [str(v) for v in _flatten(value) if isinstance(v, str | int | float)]
+        parts = [p for v in parts for p in (v.split(",") if "," in v else [v])]
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        parts = [str(value)]
+    else:
+        return []
+    tags = []
+    for part in parts:
+        tag = neutralise_line(part).strip("#").strip()
+        if tag and len(tag) <= 80 and tag_key(tag):
+            tags.append(tag)
+    return tags
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "1", "on"}
+    return value is True
+
+
+def _lang(value: Any) -> str | None:
+    text = _one_line(value)
+    if not text or len(text) > 20:
+        return None
+    return text.lower().replace("_", "-")
+
+
+# ---------------------------------------------------------------------------
+# Titles for files without one.
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_BYLINE = re.compile(
+    r"^(by|written by|posted( by| on)?|published( by| on)?|updated|author|"
+    r"por|escrito por|publicado( por| em)?)\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b",
+    re.IGNORECASE,
+)
+_FURNITURE = {
+    "ticker", "menu", "home", "search", "share", "share this", "tweet", "comments",
+    "post a comment", "0 comments", "close search window", "close", "skip to content",
+    "advertisement", "subscribe", "sign in", "log in", "login", "image", "read more",
+    "related posts", "related", "navigation", "toggle navigation", "main menu",
+}  # fmt: skip
+_MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\]]*)\]\([^)]*\)")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SCAN_LINES = 40
+
+
+def _plain(line: str) -> str:
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line).split())
+
+
+def _is_furniture(line: str) -> bool:
+    low = line.lower().strip(" .:|·-–—")
+    return low in _FURNITURE or bool(re.match(r"^(visited|views?)\s+\d", low))
+
+
+def _is_paragraph(line: str) -> bool:
+    words = len(line.split())
+    cjk = len(_CJK.findall(line))
+    return len(line) > 200 or cjk > 80 or (line.endswith((".", "。")) and (words >= 12 or cjk > 30))
+
+
+def _is_headline(line: str) -> bool:
+    if _is_furniture(line) or _BYLINE.search(line) or "://" in line:
+        return False
+    if line.endswith((":", ",", ";")) or len(line) > 200:
+        return False
+    if not any(ch.isalpha() for ch in line):
+        return False
+    cjk = len(_CJK.findall(line))
+    words = len(line.split())
+    return 6 <= cjk <= 80 if cjk > words else 3 <= words <= 30
+
+
+def guess_title(body: str) -> str | None:
+    """The title of a document without front matter, as a reader would see it.
+
+    The first Markdown heading near the top (before the body text starts), else
+    the first line that reads like a headline, skipping page furniture such as
+    "Ticker" and bylines such as "Written by 11:47 am AI, Discussions".
+    """
+    lines = []
+    for raw in body.splitlines():
+        if raw.strip():
+            lines.append(raw)
+        if len(lines) >= _SCAN_LINES:
+            break
+    for raw in lines:
+        heading = _HEADING.match(raw)
+        if heading:
+            text = _plain(heading.group(2))
+            if text and not _is_furniture(text):
+                return text[:300]
+            continue
+        if _is_paragraph(_plain(raw)):
+            break
+    for raw in lines:
+        text = _plain(raw)
+        if _is_paragraph(text):
+            break
+        if _is_headline(text):
+            return text
+    return None
+
+
+def strip_leading_title(body: str, title: str) -> str:
+    """The body without a copy of the title at its top (and furniture before it).
+
+    Scraped pages and Markdown files often repeat the title as their first line or
+    heading; the reading pane already shows it above the text.
+    """
+    wanted = _plain(title).casefold()
+    lines = body.splitlines()
+    cut = None
+    for index, raw in enumerate(lines[:_SCAN_LINES]):
+        if not raw.strip():
+            continue
+        heading = _HEADING.match(raw)
+        text = _plain(heading.group(2) if heading else raw)
+        if text.casefold() == wanted:
+            cut = index + 1
+        elif cut is not None or len(text.split()) > 6 or _is_paragraph(text):
+            break
+    if cut is None:
+        return body
+    return "\n".join(lines[cut:]).lstrip("\n")
+
+
+def _title_from_filename(path: Path) -> str:
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem)
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return neutralise_line(words[:1].upper() + words[1:]) or neutralise_line(path.name)
+
+
+# ---------------------------------------------------------------------------
+
+
+def parse_bytes(data: bytes, path: Path, relpath: str, *, mtime: float = 0.0) -> Article | Skipped:
+    """Parse one file's bytes into an article, or say why it was skipped. Never raises."""
+    try:
+        return _parse(data, path, relpath, mtime)
+    except NotText as exc:
+        return Skipped(path, relpath, str(exc))
+    except FrontMatterError as exc:
+        return Skipped(path, relpath, str(exc))
+    except RecursionError:
+        return Skipped(path, relpath, "front matter nested too deeply")
+    except MemoryError:
+        return Skipped(path, relpath, "too large to load")
+
+
+def _parse(data: bytes, path: Path, relpath: str, mtime: float) -> Article:
+    fmt = EXTENSIONS.get(path.suffix.lower(), Format.TEXT)
+    text = neutralise(decode(data))
+    raw_meta, body = split_front_matter(text)
+    meta = _lower_keys(raw_meta)
+
+    title = _one_line(meta.get("title")) or guess_title(body) or _title_from_filename(path)
+
+    date: ArticleDate | None = None
+    date_source: DateSource | None = None
+    for key in DATE_KEYS:
+        date = parse_date(meta.get(key))
+        if date:
+            date_source = DateSource.FRONT_MATTER
+            break
+    if date is None:
+        date = date_from_filename(path.name)
+        date_source = DateSource.FILENAME if date else None
+    if date is None:
+        date = date_from_mtime(mtime)
+        date_source = DateSource.MTIME if date else None
+
+    tags: list[str] = []
+    seen: set[str] = set()
+    for key in TAG_KEYS:
+        for tag in parse_tags(_lookup(meta, key)):
+            k = tag_key(tag)
+            if k not in seen and len(tags) < MAX_TAGS:
+                seen.add(k)
+                tags.append(tag)
+
+    link = None
+    for key in LINK_KEYS:
+        candidate = _one_line(meta.get(key))
+        if candidate and re.match(r"^https?://\S+$", candidate, re.IGNORECASE):
+            link = candidate
+            break
+    source = _one_line(meta.get("source"))
+    if link is None and source and re.match(r"^https?://\S+$", source, re.IGNORECASE):
+        link = source
+
+    return Article(
+        path=path,
+        relpath=relpath,
+        title=title,
+        body=body,
+        format=fmt,
+        identity=content_identity(title, body, path),
+        date=date,
+        date_source=date_source,
+        tags=tuple(tags),
+        author=_one_line(meta.get("author") or meta.get("authors")),
+        source=source,
+        summary=_one_line(meta.get("description") or meta.get("summary")),
+        lang=_lang(meta.get("lang") or meta.get("language") or meta.get("locale")),
+        draft=_truthy(meta.get("draft")),
+        link=link,
+        size=len(data),
+        mtime=mtime,
+        words=count_words(body),
+    )
+
+
+def parse_file(path: Path, root: Path) -> Article | Skipped:
+    """Read and parse one file under ``root``. Never raises."""
+    relpath = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    try:
+        with path.open("rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_size > MAX_FILE_BYTES:
+                mib = stat.st_size / 1024 / 1024
+                return Skipped(path, relpath, f"too large ({mib:.0f} MiB; limit 64 MiB)")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Skipped(path, relpath, f"cannot read: {exc.strerror or exc}")
+    return parse_bytes(data, path, relpath, mtime=stat.st_mtime)
+
+
+__all__ = [
+    "EXTENSIONS",
+    "FrontMatterError",
+    "guess_title",
+    "parse_bytes",
+    "parse_file",
+    "parse_tags",
+    "split_front_matter",
+    "strip_leading_title",
+]
+_ = frontmatter  # the handlers above come from python-frontmatter

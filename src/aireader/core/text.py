@@ -1,0 +1,75 @@
+"""Making untrusted article text safe to show, and decoding bytes into text.
+
+Article files come from the web. Before any of their text can reach a terminal,
+escape sequences and control characters are removed here, once, at parse time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# ESC-introduced sequences: CSI, OSC/DCS/APC/PM/SOS strings, and two-byte escapes.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?              # CSI ... final byte
+  | \x9b[0-?]*[ -/]*[@-~]?                # 8-bit CSI
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])  # OSC, DCS, SOS, PM, APC ...
+    [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # ... up to BEL or ST
+  | \x1b[ -/]*[0-~]?                      # any other escape
+    """,
+    re.VERBOSE,
+)
+# Every C0 control except tab and newline, DEL, and every C1 control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def neutralise(text: str) -> str:
+    """Remove terminal escape sequences and control characters from ``text``.
+
+    Newlines and tabs stay; CRLF and lone CR become newlines. Nothing an article
+    contains can move the cursor, retitle the window or reach the clipboard.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def neutralise_line(text: str) -> str:
+    """Like :func:`neutralise`, for a one-line field: whitespace runs become one space."""
+    return " ".join(neutralise(text).split())
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class NotText(ValueError):
+    """The bytes are not a text document."""
+
+
+def decode(data: bytes) -> str:
+    """Decode a file's bytes: a BOM wins, then UTF-8, then legacy 8-bit text.
+
+    Raises :class:`NotText` for what looks like a binary file. Never raises a
+    ``UnicodeDecodeError``: the 8-bit fallback accepts every byte.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise NotText("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Legacy 8-bit text: Windows-1252 is the common case; Latin-1 takes every byte.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
