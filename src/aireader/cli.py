@@ -120,9 +120,11 @@ def _run_app(folder: Path, args: argparse.Namespace) -> int:
     from aireader.ui.app import ReaderApp  # Textual loads only for the TUI
 
     store = _open_store(args)
+    app = ReaderApp(folder, store)
     try:
-        ReaderApp(folder, store).run()
+        app.run()
     finally:
+        app.writer.close()  # every write the user made is committed before we go
         store.close()
     return EXIT_OK
 

@@ -129,8 +129,12 @@ class Store:
         except StoreError:
             raise
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
-                raise StoreError(f"the state file {path} is locked by another program") from exc
+            if isinstance(exc, sqlite3.OperationalError):
+                if _is_busy(exc):
+                    raise StoreError(f"the state file {path} is locked by another program") from exc
+                # Cannot open, read-only, disk full, a folder in the way...: the file
+                # is not damaged, so it is left alone rather than moved aside.
+                return cls._in_memory(f"cannot open {path} ({exc})")
             damaged = exc
         except OSError as exc:
             return cls._in_memory(f"cannot use {path.parent} ({exc.strerror or exc})")

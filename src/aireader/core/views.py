@@ -1,0 +1,99 @@
+"""The views a reader can pick in the sidebar, and the counts shown beside them.
+
+A view is All, Unread, Bookmarked or one tag; filtering yields indexes into the
+library's article list, so the UI can keep one array of ints per view.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aireader.core.article import Article
+from aireader.core.store import UNTOUCHED, ArticleState
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the article list shows: ``kind`` is all, unread, bookmarked or tag."""
+
+    kind: str
+    tag: str = ""
+    """The tag's grouping key, for a tag view."""
+
+    @property
+    def id(self) -> str:
+        return f"tag:{self.tag}" if self.kind == "tag" else self.kind
+
+    @classmethod
+    def from_id(cls, view_id: str) -> View:
+        if view_id.startswith("tag:"):
+            return cls("tag", view_id[4:])
+        return cls(view_id)
+
+
+ALL, UNREAD, BOOKMARKED = View("all"), View("unread"), View("bookmarked")
+
+
+def matches(article: Article, state: ArticleState, view: View) -> bool:
+    if view.kind == "unread":
+        return not state.read
+    if view.kind == "bookmarked":
+        return state.bookmarked
+    if view.kind == "tag":
+        return view.tag in article.tag_keys
+    return True
+
+
+def filter_view(
+    articles: Sequence[Article], states: Mapping[str, ArticleState], view: View
+) -> list[int]:
+    """Indexes of the articles in ``view``, in library order."""
+    if view.kind == "all":
+        return list(range(len(articles)))
+    return [
+        i
+        for i, article in enumerate(articles)
+        if matches(article, states.get(article.identity, UNTOUCHED), view)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The numbers a person reads at a glance in the status bar and sidebar."""
+
+    articles: int
+    unread: int
+    bookmarked: int
+    tag_total: Mapping[str, int]
+    tag_unread: Mapping[str, int]
+
+
+def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Counts:
+    unread = bookmarked = 0
+    tag_total: Counter[str] = Counter()
+    tag_unread: Counter[str] = Counter()
+    for article in articles:
+        state = states.get(article.identity, UNTOUCHED)
+        keys = article.tag_keys
+        tag_total.update(keys)
+        if not state.read:
+            unread += 1
+            tag_unread.update(keys)
+        if state.bookmarked:
+            bookmarked += 1
+    return Counts(len(articles), unread, bookmarked, tag_total, tag_unread)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 article``, ``2 articles``, with thousands separated."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(counts: Counts, skipped: int) -> str:
+    """e.g. ``4 articles · 3 unread · 1 bookmarked · 0 skipped``."""
+    return (
+        f"{plural(counts.articles, 'article')} · {counts.unread:,} unread · "
+        f"{counts.bookmarked:,} bookmarked · {skipped:,} skipped"
+    )

@@ -1,0 +1,72 @@
+"""The help screen: every key in force, by where it works."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _keys(binding: Binding, keymap: dict[str, str]) -> str:
+    keys = keymap.get(binding.id or "", binding.key)
+    if binding.key_display and binding.id not in keymap:
+        return binding.key_display
+    names = {"question_mark": "?", "exclamation_mark": "!", "space": "Space"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def key_table(keymap: dict[str, str] | None = None) -> Table:
+    """The key map as a table, built from the bindings the widgets declare."""
+    from aireader.ui.screens.main import MainScreen
+    from aireader.ui.widgets.article_list import ArticleList
+    from aireader.ui.widgets.reader import Reader
+    from aireader.ui.widgets.tag_sidebar import TagSidebar
+
+    keymap = keymap or {}
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    sections = [
+        ("Anywhere", MainScreen.BINDINGS),
+        ("Article list", ArticleList.BINDINGS),
+        ("Reading pane", Reader.BINDINGS),
+        ("Tag sidebar", TagSidebar.BINDINGS),
+    ]
+    for title, bindings in sections:
+        table.add_row(Text(title, style="underline"), "")
+        for binding in bindings:
+            if isinstance(binding, Binding):
+                table.add_row(_keys(binding, keymap), binding.description)
+        table.add_row("", "")
+    table.add_row("Tab / Shift+Tab", "next / previous pane")
+    table.add_row("Ctrl+P", "command palette (themes, every action)")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, on top of the main screen; any of Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "Escape to close"
+            yield Static(key_table(getattr(self.app, "keymap_in_force", {})))
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if direction == "down":
+            body.scroll_down()
+        else:
+            body.scroll_up()

@@ -1,0 +1,280 @@
+"""The main screen: tag sidebar, article list and reading pane.
+
+The screen holds the handlers: it turns the widgets' messages and the user's
+keys into calls on the core (views, the store) and shows what comes back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from aireader.core.article import Article
+from aireader.core.library import Library, TagGroup, load_library
+from aireader.core.store import UNTOUCHED, ArticleState, Store
+from aireader.core.views import ALL, View, count, filter_view, plural, summary_line
+from aireader.ui.widgets.article_list import ArticleList
+from aireader.ui.writer import StateWriter
+from aireader.ui.widgets.reader import Reader
+from aireader.ui.widgets.status_bar import StatusBar
+from aireader.ui.widgets.tag_sidebar import TagSidebar
+
+
+class MainScreen(Screen[None]):
+    """Browse the library by view, read, and keep track of what was read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="main.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="main.help"),
+        Binding("n", "next_unread", "Next unread", id="main.next_unread"),
+        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="main.toggle_bookmark"),
+        Binding("A", "mark_view_read", "All read", id="main.mark_view_read"),
+        Binding("t", "focus_tags", "Tags", id="main.focus_tags"),
+        Binding("T", "toggle_sidebar", "Hide tags", show=False, id="main.toggle_sidebar"),
+        Binding("o", "open_link", "Open link", id="main.open_link"),
+        Binding("space,pagedown", "page_reader(1)", "Scroll", show=False, id="main.page_down"),
+        Binding("pageup,shift+space", "page_reader(-1)", "Scroll up", show=False,
+                id="main.page_up"),  # fmt: skip
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("exclamation_mark", "skipped", "Skipped files", key_display="!", show=False,
+                id="main.skipped"),  # fmt: skip
+    ]
+
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Next unread article", "next_unread", "Open the next unread article in the list"),
+        ("Toggle read", "toggle_read", "Mark the current article read or unread"),
+        ("Toggle bookmark", "toggle_bookmark", "Bookmark the current article, or remove it"),
+        ("Mark all in view read", "mark_view_read", "Mark every article in this list read"),
+        ("Open source link", "open_link", "Open the article's source in the browser"),
+        ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
+        ("Show skipped files", "skipped", "Files that could not be loaded, and why"),
+        ("Show keys", "help", "Every key and what it does"),
+    ]
+
+    def __init__(self, folder: Path, store: Store, writer: StateWriter) -> None:
+        super().__init__()
+        self.folder = folder
+        self.store = store
+        self.writer = writer
+        self.library = Library(folder)
+        self.states: dict[str, ArticleState] = {}
+        self.current_view: View = ALL
+        self.is_loading = True
+        self._groups: list[TagGroup] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield TagSidebar(id="tags")
+            yield ArticleList(id="articles")
+            yield Reader(id="reader")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleList).focus()
+        self.query_one(ArticleList).border_title = "All"
+        self.query_one(TagSidebar).border_title = "Tags"
+        self.query_one(Reader).border_title = "Reading"
+        self._show_status("loading…")
+        self.load()
+
+    # -- loading ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Scan and parse the folder, then fetch the state of what was found."""
+
+        def progress(n: int) -> None:
+            self.app.call_from_thread(self._show_status, f"loading… {n:,} files")
+
+        library = load_library(self.folder, on_progress=progress)
+        states = self.store.states(library.articles)
+        self.app.call_from_thread(self._loaded, library, states)
+
+    def _loaded(self, library: Library, states: dict[str, ArticleState]) -> None:
+        self.library, self.states, self.is_loading = library, states, False
+        self._groups = library.tag_groups()
+        article_list = self.query_one(ArticleList)
+        article_list.empty_message = "No articles here."
+        self._apply_view(self.current_view)
+        self._refresh_counts()
+        if library.skipped:
+            self.notify(
+                f"{plural(len(library.skipped), 'file')} could not be loaded. Press ! to see why.",
+                severity="warning",
+                timeout=6,
+            )
+
+    # -- state -------------------------------------------------------------------
+
+    def state_of(self, article: Article) -> ArticleState:
+        return self.states.get(article.identity, UNTOUCHED)
+
+    def _apply_view(self, view: View, *, keep: Article | None = None) -> None:
+        self.current_view = view
+        article_list = self.query_one(ArticleList)
+        rows = filter_view(self.library.articles, self.states, view)
+        article_list.set_rows(self.library.articles, rows, self.state_of, keep=keep)
+        article_list.border_title = self._view_name(view)
+        article_list.border_subtitle = f"{len(rows):,}"
+        self._show_status()
+
+    def _view_name(self, view: View) -> str:
+        if view.kind == "tag":
+            name = next((g.name for g in self._groups if g.key == view.tag), view.tag)
+            return f"#{name}"
+        return view.kind.capitalize()
+
+    def _refresh_counts(self) -> None:
+        counts = count(self.library.articles, self.states)
+        self.query_one(TagSidebar).update_views(counts, self._groups, self.current_view)
+        self._show_status()
+
+    def _show_status(self, busy: str = "") -> None:
+        counts = count(self.library.articles, self.states)
+        text = summary_line(counts, len(self.library.skipped))
+        self.query_one(StatusBar).show(self._view_name(self.current_view), text, busy)
+
+    def _change(self, articles: Iterable[Article], *, read: bool | None = None,
+                bookmarked: bool | None = None) -> list[Article]:  # fmt: skip
+        """Apply a read or bookmark change: memory and screen now, the store in order."""
+        now = time.time()
+        changed = []
+        for article in articles:
+            state = self.state_of(article)
+            if read is not None and state.read != read:
+                state = replace(state, read=read, read_set_at=now)
+            elif bookmarked is not None and state.bookmarked != bookmarked:
+                state = replace(state, bookmarked=bookmarked, bookmark_set_at=now)
+            else:
+                continue
+            self.states[article.identity] = state
+            changed.append(article)
+        if not changed:
+            return changed
+        if read is not None:
+            self.writer.submit(self.store.set_read, changed, read, now)
+        else:
+            self.writer.submit(self.store.set_bookmarked, changed, bool(bookmarked), now)
+        self.query_one(ArticleList).refresh_rows()
+        reader = self.query_one(Reader)
+        if reader.article is not None and reader.article in changed:
+            reader.show_header(reader.article, self.state_of(reader.article))
+        self._refresh_counts()
+        return changed
+
+    # -- messages ------------------------------------------------------------------
+
+    @on(TagSidebar.Picked)
+    def _view_picked(self, event: TagSidebar.Picked) -> None:
+        if event.view != self.current_view and not self.is_loading:
+            self._apply_view(event.view, keep=self.query_one(ArticleList).current)
+
+    @on(ArticleList.Opened)
+    async def _opened(self, event: ArticleList.Opened) -> None:
+        await self.open_article(event.article)
+
+    async def open_article(self, article: Article) -> None:
+        """Show an article in the reading pane and mark it read."""
+        reader = self.query_one(Reader)
+        reader.border_title = article.relpath
+        self._change([article], read=True)
+        await reader.show(article, self.state_of(article))
+        reader.focus()
+
+    # -- actions --------------------------------------------------------------------
+
+    def _target(self) -> Article | None:
+        """The article a key acts on: the one being read, else the one under the cursor."""
+        reader = self.query_one(Reader)
+        if reader.has_focus and reader.article is not None:
+            return reader.article
+        return self.query_one(ArticleList).current
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_link":
+            target = self._target() if self.is_mounted else None
+            return True if target is not None and target.link else None
+        return True
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_help(self) -> None:
+        from aireader.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_skipped(self) -> None:
+        from aireader.ui.screens.skipped import SkippedScreen
+
+        self.app.push_screen(SkippedScreen(self.library.skipped))
+
+    async def action_next_unread(self) -> None:
+        article_list = self.query_one(ArticleList)
+        for article in article_list.iter_from_cursor():
+            if not self.state_of(article).read:
+                article_list.move_to(article)
+                await self.open_article(article)
+                return
+        self.notify("No unread articles in this view.", timeout=3)
+
+    def action_toggle_read(self) -> None:
+        target = self._target()
+        if target is not None:
+            self._change([target], read=not self.state_of(target).read)
+
+    def action_toggle_bookmark(self) -> None:
+        target = self._target()
+        if target is not None:
+            self._change([target], bookmarked=not self.state_of(target).bookmarked)
+
+    def action_mark_view_read(self) -> None:
+        visible = self.query_one(ArticleList).visible_articles()
+        changed = self._change(visible, read=True)
+        self.notify(f"Marked {plural(len(changed), 'article')} read.", timeout=3)
+
+    def action_focus_tags(self) -> None:
+        sidebar = self.query_one(TagSidebar)
+        sidebar.display = True
+        sidebar.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(TagSidebar)
+        sidebar.display = not sidebar.display
+        if not sidebar.display and sidebar.has_focus:
+            self.query_one(ArticleList).focus()
+
+    def action_open_link(self) -> None:
+        target = self._target()
+        if target is None or not target.link:
+            self.notify("This article has no source link.", timeout=3)
+            return
+        self.app.open_url(target.link)
+        self.notify(f"Opening {target.link}", timeout=3)
+
+    def action_page_reader(self, direction: int) -> None:
+        reader = self.query_one(Reader)
+        if direction > 0:
+            reader.scroll_page_down()
+        else:
+            reader.scroll_page_up()
+
+    def action_back(self) -> None:
+        article_list = self.query_one(ArticleList)
+        if not article_list.has_focus:
+            article_list.focus()
+        elif self.current_view != ALL:
+            self._apply_view(ALL, keep=article_list.current)
+            self._refresh_counts()

@@ -1,0 +1,262 @@
+"""The article list: a line-API widget over an array of row indexes.
+
+Only the rows on screen are ever rendered (and cached); the list holds one int
+per row, so moving the cursor costs the same with four articles or 100,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from aireader.core.article import Article, DateSource
+from aireader.core.store import UNTOUCHED, ArticleState
+
+UNREAD_MARK, BOOKMARK_MARK = "●", "★"
+
+
+def short_date(article: Article, now: datetime | None = None) -> str:
+    """A compact date for the list: ``Apr 20`` this year, ``2024-04-20`` before."""
+    if article.date is None:
+        return ""
+    day = article.date.day()
+    now = now or datetime.now()
+    text = day.strftime("%b %d") if day.year == now.year else day.isoformat()
+    return text + ("~" if article.date_source == DateSource.MTIME else "")
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """The list of articles in the current view, newest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "Top", show=False, id="list.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
+        Binding("ctrl+d", "page(1)", "Half page down", show=False, id="list.page_down"),
+        Binding("ctrl+u", "page(-1)", "Half page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--cursor-blur",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--meta",
+        "article-list--mark",
+        "article-list--bookmark",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another article (coalesced while keys repeat)."""
+
+        def __init__(self, article: Article | None) -> None:
+            super().__init__()
+            self.article = article
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleList.Highlighted)
+
+    class Opened(Message):
+        """The user asked to read an article."""
+
+        def __init__(self, article: Article) -> None:
+            super().__init__()
+            self.article = article
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._articles: Sequence[Article] = ()
+        self._rows: Sequence[int] = ()
+        self._state: Callable[[Article], ArticleState] = lambda _: UNTOUCHED
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._generation = 0
+        self.empty_message = "Loading…"
+
+    # -- data ----------------------------------------------------------------
+
+    def set_rows(
+        self,
+        articles: Sequence[Article],
+        rows: Sequence[int],
+        state: Callable[[Article], ArticleState],
+        *,
+        keep: Article | None = None,
+    ) -> None:
+        """Show ``rows`` (indexes into ``articles``); keep the cursor on ``keep`` if present."""
+        self._articles, self._rows, self._state = articles, rows, state
+        self.refresh_rows()
+        self.virtual_size = Size(self.size.width, len(rows))
+        index = 0
+        if keep is not None:
+            # Linear, but only on a view change, never per keypress.
+            for i, row in enumerate(rows):
+                if articles[row] is keep:
+                    index = i
+                    break
+        self.cursor = min(index, max(0, len(rows) - 1))
+        self.scroll_to(y=max(0, self.cursor - self.size.height // 3), animate=False)
+
+    def refresh_rows(self) -> None:
+        """Redraw every visible row (after read-state or bookmarks changed)."""
+        self._generation += 1
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def current(self) -> Article | None:
+        if 0 <= self.cursor < len(self._rows):
+            return self._articles[self._rows[self.cursor]]
+        return None
+
+    def index_of(self, article: Article) -> int | None:
+        for i, row in enumerate(self._rows):
+            if self._articles[row] is article:
+                return i
+        return None
+
+    def iter_from_cursor(self) -> Sequence[Article]:
+        """Articles after the cursor, then from the top (for "next unread")."""
+        order = [*range(self.cursor + 1, len(self._rows)), *range(0, self.cursor + 1)]
+        return [self._articles[self._rows[i]] for i in order]
+
+    def visible_articles(self) -> list[Article]:
+        return [self._articles[row] for row in self._rows]
+
+    # -- cursor --------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line_at(old)
+        self.refresh_line_at(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.post_message(self.Highlighted(self.current))
+
+    def refresh_line_at(self, row: int) -> None:
+        self.refresh(Region(0, row - int(self.scroll_offset.y), self.size.width, 1))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.size.height // 2)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def move_to(self, article: Article) -> bool:
+        index = self.index_of(article)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_offset.y)
+        if 0 <= row < len(self._rows):
+            self.cursor = row
+            self.action_open()
+
+    def on_focus(self) -> None:
+        self.refresh_line_at(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line_at(self.cursor)
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._rows))
+
+    # -- rendering -----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        row = y + int(self.scroll_offset.y)
+        if not self._rows:
+            if y == 0:
+                style = self.get_component_rich_style("article-list--meta")
+                return Strip([Segment(f" {self.empty_message}", style)]).adjust_cell_length(
+                    width, self.rich_style
+                )
+            return Strip.blank(width, self.rich_style)
+        if row >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        article = self._articles[self._rows[row]]
+        state = self._state(article)
+        is_cursor = row == self.cursor
+        key = (self._generation, row, width, is_cursor, self.has_focus, state, id(article))
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(article, state, width, is_cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _render_row(self, article: Article, state: ArticleState, width: int, cursor: bool) -> Strip:
+        base = self.rich_style
+        title_style = self.get_component_rich_style(
+            "article-list--read" if state.read else "article-list--unread"
+        )
+        meta_style = self.get_component_rich_style("article-list--meta")
+        mark = self.get_component_rich_style("article-list--mark")
+        bookmark = self.get_component_rich_style("article-list--bookmark")
+
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(" ")
+        left.append(UNREAD_MARK if not state.read else " ", mark)
+        left.append(BOOKMARK_MARK if state.bookmarked else " ", bookmark)
+        left.append(" ")
+        right = Text(no_wrap=True)
+        origin = article.origin or ""
+        when = short_date(article)
+        if width >= 60 and origin:
+            right.append(origin[:18], meta_style)
+            right.append("  ")
+        if width >= 40 and when:
+            right.append(when.rjust(10), meta_style)
+        right.append(" ")
+        room = max(0, width - left.cell_len - right.cell_len - 1)
+        title = Text(article.title, style=title_style, no_wrap=True, overflow="ellipsis")
+        title.truncate(room, overflow="ellipsis", pad=True)
+        line = Text.assemble(left, title, " ", right, no_wrap=True)
+        line.truncate(width, pad=True)
+        style = base
+        if cursor:
+            focus = "article-list--cursor" if self.has_focus else "article-list--cursor-blur"
+            style = base + self.get_component_rich_style(focus)
+        segments = [
+            Segment(seg.text, style + seg.style if seg.style else style)
+            for seg in line.render(self.app.console)
+            if seg.text != "\n"
+        ]
+        return Strip(segments).adjust_cell_length(width, style)

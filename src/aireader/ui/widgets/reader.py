@@ -1,0 +1,118 @@
+"""The reading pane: the article's header, then its body as Markdown or paragraphs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from aireader.core.article import Article, DateSource, Format
+from aireader.core.parse import strip_leading_title
+from aireader.core.store import ArticleState
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+WELCOME = """\
+Pick an article in the list and press Enter to read it.
+
+  j / k      move in the list          Space      scroll this pane
+  n          next unread               m / b      toggle read / bookmark
+  t          tags                      ?          every key
+"""
+
+
+def byline(article: Article) -> str:
+    """``by Sat Naing · example.com · 20 April 2024 · 15 min read``."""
+    parts = []
+    if article.author:
+        parts.append(f"by {article.author}")
+    if article.source:
+        parts.append(article.source)
+    if article.date is not None:
+        when = article.date.day().strftime("%-d %B %Y")
+        if article.date_source == DateSource.MTIME:
+            when = f"file modified {when}"
+        parts.append(when)
+    parts.append(f"{article.reading_minutes} min read")
+    return " · ".join(parts)
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """Shows one article. Scrolls with j/k, Space and the page keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="page"):
+            yield Static(Text(WELCOME), id="welcome")
+            yield Static(id="header")
+            yield Markdown(id="markdown", open_links=False)
+            yield Static(id="plain")
+
+    def on_mount(self) -> None:
+        for part in ("#header", "#markdown", "#plain"):
+            self.query_one(part).display = False
+
+    async def show(self, article: Article, state: ArticleState) -> None:
+        """Show ``article`` from its top."""
+        self.article = article
+        self.query_one("#welcome").display = False
+        self.show_header(article, state)
+        body = strip_leading_title(article.body, article.title)
+        markdown = self.query_one("#markdown", Markdown)
+        plain = self.query_one("#plain", Static)
+        if article.format is Format.MARKDOWN:
+            plain.display = False
+            markdown.display = True
+            await markdown.update(body)
+        else:
+            markdown.display = False
+            plain.display = True
+            plain.update(Text(body.strip()))
+        self.scroll_home(animate=False)
+
+    def show_header(self, article: Article, state: ArticleState) -> None:
+        header = Text()
+        header.append(article.title, "bold")
+        header.append("\n")
+        header.append(byline(article), "dim")
+        marks = []
+        if state.bookmarked:
+            marks.append("★ bookmarked")
+        if article.draft:
+            marks.append("draft")
+        if marks:
+            header.append("  " + " · ".join(marks), "bold")
+        if article.tags:
+            header.append("\n")
+            header.append("  ".join(f"#{tag}" for tag in article.tags), "italic")
+        if article.link:
+            header.append("\n")
+            header.append(article.link, "dim underline")
+        widget = self.query_one("#header", Static)
+        widget.update(header)
+        widget.display = True
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A click on a link is the user asking; only web and mail links are opened."""
+        event.stop()
+        href = event.href.strip()
+        if href.lower().startswith(SAFE_SCHEMES):
+            self.app.open_url(href)
+        else:
+            self.notify(f"Not opening {href[:80]!r}: only web links are opened.", timeout=4)

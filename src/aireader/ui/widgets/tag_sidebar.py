@@ -1,0 +1,78 @@
+"""The sidebar: All, Unread, Bookmarked, then every tag with its counts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from aireader.core.library import TagGroup
+from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
+
+
+def _prompt(name: str, total: int, unread: int | None = None) -> Table:
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True)
+    numbers = Text(f"{total:,}")
+    if unread:
+        numbers = Text.assemble((f"{unread:,}", "bold"), "/", f"{total:,}")
+    grid.add_row(Text(name), numbers)
+    return grid
+
+
+class TagSidebar(OptionList):
+    """Pick a view; moving the highlight changes the article list at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="tags.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="tags.up"),
+        Binding("g", "first", "Top", show=False, id="tags.top"),
+        Binding("G", "last", "Bottom", show=False, id="tags.bottom"),
+    ]
+
+    class Picked(Message):
+        """The highlighted view changed."""
+
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TagSidebar.Picked)
+
+    def update_views(self, counts: Counts, groups: list[TagGroup], current: View) -> None:
+        """Rebuild the entries with fresh counts, keeping the highlight on ``current``."""
+        options: list[Option | None] = [
+            Option(_prompt("All", counts.articles, counts.unread), id=ALL.id),
+            Option(_prompt("Unread", counts.unread), id=UNREAD.id),
+            Option(_prompt("Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
+        ]
+        if groups:
+            options.append(None)
+        for group in groups:
+            total = counts.tag_total.get(group.key, 0)
+            unread = counts.tag_unread.get(group.key, 0)
+            options.append(Option(_prompt(group.name, total, unread), id=View("tag", group.key).id))
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(options)
+            try:
+                self.highlighted = self.get_option_index(current.id)
+            except Exception:  # noqa: BLE001  # the tag no longer exists: fall back to All
+                self.highlighted = 0
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Picked(View.from_id(event.option.id)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Picked(View.from_id(event.option.id)))
+            self.screen.focus_next()

@@ -1,0 +1,57 @@
+"""Shared fixtures. Every test runs with its own data and cache folders.
+
+Add new fixtures below the existing ones; keep each one small and documented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+WriteArticle = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point AIREADER_DATA_DIR and AIREADER_CACHE_DIR at fresh tmp folders.
+
+    No test may read or write a real user's read-state, bookmarks or cache.
+    """
+    dirs = {"data": tmp_path / "user-data", "cache": tmp_path / "user-cache"}
+    monkeypatch.setenv("AIREADER_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("AIREADER_CACHE_DIR", str(dirs["cache"]))
+    return dirs
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    """An empty folder to hold test articles."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_article(library_dir: Path) -> WriteArticle:
+    """Write one article file into ``library_dir`` and return its path.
+
+    ``write_article("a.md", "text")`` writes UTF-8 text; bytes are written as
+    they are. Folders in the name are created. ``mtime`` (seconds since the
+    epoch) sets the file's modification time.
+    """
+
+    def write(name: str, content: str | bytes, *, mtime: float | None = None) -> Path:
+        path = library_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        if mtime is not None:
+            os.utime(path, (mtime, mtime))
+        return path
+
+    return write
