@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from datetime import date as Date
-from datetime import datetime, timezone
 from enum import StrEnum
 from pathlib import Path
 
@@ -53,7 +53,7 @@ class ArticleDate:
         """Seconds since the epoch; a naive time is taken as UTC."""
         value = self.value
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.timestamp()
 
     def day(self) -> Date:
@@ -76,10 +76,7 @@ def content_identity(title: str, body: str, path: Path) -> str:
     text at all has nothing to recognise it by except its path.
     """
     normal = "\n".join(line.rstrip() for line in body.strip().splitlines())
-    if not normal:
-        seed = "path\0" + str(path)
-    else:
-        seed = "text\0" + title.strip() + "\0" + normal
+    seed = f"text\0{title.strip()}\0{normal}" if normal else f"path\0{path}"
     return hashlib.blake2b(seed.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
 from aireader.core.article import ArticleDate
@@ -82,6 +82,6 @@ def date_from_filename(name: str) -> ArticleDate | None:
 def date_from_mtime(mtime: float) -> ArticleDate | None:
     """The file's modification time, in the local zone."""
     try:
-        return ArticleDate(datetime.fromtimestamp(mtime, tz=timezone.utc).astimezone())
+        return ArticleDate(datetime.fromtimestamp(mtime, tz=UTC).astimezone())
     except (OverflowError, OSError, ValueError):
         return None

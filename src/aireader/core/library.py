@@ -73,10 +73,13 @@ def iter_files(root: Path, errors: list[Skipped] | None = None) -> Iterator[Path
                 if key not in seen_dirs:
                     seen_dirs.add(key)
                     subfolders.append(path)
-            elif stat.S_ISREG(info.st_mode) and path.suffix.lower() in EXTENSIONS:
-                if key not in seen_files:
-                    seen_files.add(key)
-                    yield path
+            elif (
+                stat.S_ISREG(info.st_mode)
+                and path.suffix.lower() in EXTENSIONS
+                and key not in seen_files
+            ):
+                seen_files.add(key)
+                yield path
         stack.extend(reversed(subfolders))
 
 
@@ -114,7 +117,9 @@ class Library:
         groups = []
         for key, count in counts.items():
             # Most common spelling; ties go to the lowercase one, then alphabetical.
-            name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
+            name = min(
+                spellings[key].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0])
+            )[0]
             groups.append(TagGroup(key, name, count))
         groups.sort(key=lambda g: (-g.count, g.name.casefold()))
         return groups

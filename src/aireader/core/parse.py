@@ -13,14 +13,22 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
-from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
-from aireader.core.article import content_identity, count_words
+from aireader.core.article import (
+    Article,
+    ArticleDate,
+    DateSource,
+    Format,
+    Skipped,
+    content_identity,
+    count_words,
+    tag_key,
+)
 from aireader.core.dates import date_from_filename, date_from_mtime, parse_date
 from aireader.core.text import NotText, decode, neutralise, neutralise_line
 
@@ -45,25 +53,25 @@ except AttributeError:  # PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]  # dynamic base
+class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc]  # dynamic base
     """A safe YAML loader that leaves timestamps as text, so a bad date cannot
     fail the whole file and a written offset is kept exactly as written."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
 
-class _YAML(YAMLHandler):  # type: ignore[misc]  # untyped library base
+class _YAML(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
         aliases = len(re.findall(r"(?<![\w*])\*[^\s,\]}]+", fm))
         if aliases > MAX_YAML_ALIASES and "&" in fm:
             raise FrontMatterError(f"YAML front matter uses {aliases} aliases; refused")
-        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506  # a SafeLoader subclass
+        return yaml.load(fm, Loader=_FrontMatterLoader)  # a SafeLoader subclass
 
 
-class _TOML(BaseHandler):  # type: ignore[misc]  # untyped library base
+class _TOML(BaseHandler):
     """TOML front matter with the standard library's tomllib."""
 
     FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
@@ -72,7 +80,7 @@ class _TOML(BaseHandler):  # type: ignore[misc]  # untyped library base
         return tomllib.loads(fm)
 
 
-class _JSON(JSONHandler):  # type: ignore[misc]  # untyped library base
+class _JSON(JSONHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
         return json.loads(fm)
 
@@ -213,11 +221,32 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE = {
-    "ticker", "menu", "home", "search", "share", "share this", "tweet", "comments",
-    "post a comment", "0 comments", "close search window", "close", "skip to content",
-    "advertisement", "subscribe", "sign in", "log in", "login", "image", "read more",
-    "related posts", "related", "navigation", "toggle navigation", "main menu",
-}  # fmt: skip
+    "ticker",
+    "menu",
+    "home",
+    "search",
+    "share",
+    "share this",
+    "tweet",
+    "comments",
+    "post a comment",
+    "0 comments",
+    "close search window",
+    "close",
+    "skip to content",
+    "advertisement",
+    "subscribe",
+    "sign in",
+    "log in",
+    "login",
+    "image",
+    "read more",
+    "related posts",
+    "related",
+    "navigation",
+    "toggle navigation",
+    "main menu",
+}
 _MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\]]*)\]\([^)]*\)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SCAN_LINES = 40

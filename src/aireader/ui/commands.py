@@ -30,4 +30,6 @@ class ReaderCommands(Provider):
         for name, action, help_text in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._run, action), help=help_text
+                )

@@ -12,10 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -24,10 +24,10 @@ from aireader.core.library import Library, TagGroup, load_library
 from aireader.core.store import UNTOUCHED, ArticleState, Store
 from aireader.core.views import ALL, View, count, filter_view, plural, summary_line
 from aireader.ui.widgets.article_list import ArticleList
-from aireader.ui.writer import StateWriter
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
 from aireader.ui.widgets.tag_sidebar import TagSidebar
+from aireader.ui.writer import StateWriter
 
 
 class MainScreen(Screen[None]):
@@ -42,13 +42,21 @@ class MainScreen(Screen[None]):
         Binding("A", "mark_view_read", "All read", id="main.mark_view_read"),
         Binding("t", "focus_tags", "Tags", id="main.focus_tags"),
         Binding("T", "toggle_sidebar", "Hide tags", show=False, id="main.toggle_sidebar"),
+        Binding("z", "zoom", "Zoom", show=False, id="main.zoom"),
         Binding("o", "open_link", "Open link", id="main.open_link"),
         Binding("space,pagedown", "page_reader(1)", "Scroll", show=False, id="main.page_down"),
-        Binding("pageup,shift+space", "page_reader(-1)", "Scroll up", show=False,
-                id="main.page_up"),  # fmt: skip
+        Binding(
+            "pageup,shift+space", "page_reader(-1)", "Scroll up", show=False, id="main.page_up"
+        ),
         Binding("escape", "back", "Back", show=False, id="main.back"),
-        Binding("exclamation_mark", "skipped", "Skipped files", key_display="!", show=False,
-                id="main.skipped"),  # fmt: skip
+        Binding(
+            "exclamation_mark",
+            "skipped",
+            "Skipped files",
+            key_display="!",
+            show=False,
+            id="main.skipped",
+        ),
     ]
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
@@ -58,6 +66,7 @@ class MainScreen(Screen[None]):
         ("Mark all in view read", "mark_view_read", "Mark every article in this list read"),
         ("Open source link", "open_link", "Open the article's source in the browser"),
         ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
+        ("Zoom the focused pane", "zoom", "Give the focused pane the whole screen, or put it back"),
         ("Show skipped files", "skipped", "Files that could not be loaded, and why"),
         ("Show keys", "help", "Every key and what it does"),
     ]
@@ -76,10 +85,18 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield TagSidebar(id="tags")
-            yield ArticleList(id="articles")
-            yield Reader(id="reader")
+            with Container(id="main"):
+                yield ArticleList(id="articles")
+                yield Reader(id="reader")
         yield StatusBar(id="status")
         yield Footer()
+
+    STACK_BELOW = 140
+    """Narrower than this, the reading pane goes under the list instead of beside it."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
+        self.set_class(event.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()
@@ -146,8 +163,13 @@ class MainScreen(Screen[None]):
         text = summary_line(counts, len(self.library.skipped))
         self.query_one(StatusBar).show(self._view_name(self.current_view), text, busy)
 
-    def _change(self, articles: Iterable[Article], *, read: bool | None = None,
-                bookmarked: bool | None = None) -> list[Article]:  # fmt: skip
+    def _change(
+        self,
+        articles: Iterable[Article],
+        *,
+        read: bool | None = None,
+        bookmarked: bool | None = None,
+    ) -> list[Article]:
         """Apply a read or bookmark change: memory and screen now, the store in order."""
         now = time.time()
         changed = []
@@ -255,6 +277,13 @@ class MainScreen(Screen[None]):
         sidebar.display = not sidebar.display
         if not sidebar.display and sidebar.has_focus:
             self.query_one(ArticleList).focus()
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen, or put it back."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
 
     def action_open_link(self) -> None:
         target = self._target()

@@ -18,11 +18,11 @@ from aireader.core.store import ArticleState
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 WELCOME = """\
-Pick an article in the list and press Enter to read it.
+Pick an article and press Enter to read it.
 
-  j / k      move in the list          Space      scroll this pane
-  n          next unread               m / b      toggle read / bookmark
-  t          tags                      ?          every key
+  j k     move          n      next unread
+  Space   scroll        m b    read, bookmark
+  t       tags          ?      every key
 """
 
 

@@ -63,7 +63,7 @@ class TagSidebar(OptionList):
             self.set_options(options)
             try:
                 self.highlighted = self.get_option_index(current.id)
-            except Exception:  # noqa: BLE001  # the tag no longer exists: fall back to All
+            except Exception:  # the tag no longer exists: fall back to All
                 self.highlighted = 0
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
