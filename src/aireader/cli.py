@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,13 +108,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``aireader list | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _open_store(args: argparse.Namespace) -> Store:
     try:
         return Store.open(paths.state_db_path(args.data_dir))
     except OSError as exc:
-        raise StoreError(f"cannot use data folder {args.data_dir}: {exc.strerror or exc}") from exc
+        folder = paths.data_dir(args.data_dir, create=False)
+        raise StoreError(f"cannot use data folder {folder}: {exc.strerror or exc}") from exc
 
 
 def _run_app(folder: Path, args: argparse.Namespace) -> int:

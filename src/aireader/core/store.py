@@ -64,7 +64,17 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            # Switching to WAL reports "locked" at once, without the busy timeout,
+            # while another copy is doing the same to a new file: wait a little.
+            deadline = time.monotonic() + 5.0
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.01)
         conn.execute("PRAGMA synchronous = FULL")
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("integrity check failed")

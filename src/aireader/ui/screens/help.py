@@ -12,13 +12,37 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+KEY_NAMES = {
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Esc",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "tab": "Tab",
+}
+
+
+def key_name(key: str) -> str:
+    """A key as people write it: ``ctrl+d`` → ``Ctrl+D``, ``pagedown`` → ``PgDn``."""
+    key = key.strip()
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    *mods, last = key.split("+")
+    if not mods:
+        return last
+    last = KEY_NAMES.get(last, last.upper() if len(last) == 1 else last)
+    return "+".join([*(m.capitalize() for m in mods), last])
+
 
 def _keys(binding: Binding, keymap: dict[str, str]) -> str:
     keys = keymap.get(binding.id or "", binding.key)
-    if binding.key_display and binding.id not in keymap:
-        return binding.key_display
-    names = {"question_mark": "?", "exclamation_mark": "!", "space": "Space"}
-    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    return "  ".join(key_name(k) for k in keys.split(","))
 
 
 def key_table(keymap: dict[str, str] | None = None) -> Table:
@@ -42,7 +66,7 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
         table.add_row(Text(title, style="underline"), "")
         for binding in bindings:
             if isinstance(binding, Binding):
-                table.add_row(_keys(binding, keymap), binding.description)
+                table.add_row(_keys(binding, keymap), binding.tooltip or binding.description)
         table.add_row("", "")
     table.add_row("Tab / Shift+Tab", "next / previous pane")
     table.add_row("Ctrl+P", "command palette (themes, every action)")

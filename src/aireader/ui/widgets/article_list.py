@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -45,9 +46,25 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
         Binding("g,home", "first", "Top", show=False, id="list.top"),
         Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
-        Binding("ctrl+d", "page(1)", "Half page down", show=False, id="list.page_down"),
-        Binding("ctrl+u", "page(-1)", "Half page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Open", id="list.open"),
+        Binding(
+            "ctrl+d",
+            "page(1)",
+            "Half page down",
+            show=False,
+            id="list.page_down",
+            tooltip="Move half a page down",
+        ),
+        Binding(
+            "ctrl+u",
+            "page(-1)",
+            "Half page up",
+            show=False,
+            id="list.page_up",
+            tooltip="Move half a page up",
+        ),
+        Binding(
+            "enter", "open", "Open", id="list.open", tooltip="Read the article under the cursor"
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -205,7 +222,9 @@ class ArticleList(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         if not self._rows:
             if y == 0:
-                style = self.get_component_rich_style("article-list--meta")
+                style = self.rich_style + self.get_component_rich_style(
+                    "article-list--meta", partial=True
+                )
                 return Strip([Segment(f" {self.empty_message}", style)]).adjust_cell_length(
                     width, self.rich_style
                 )
@@ -224,12 +243,13 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, article: Article, state: ArticleState, width: int, cursor: bool) -> Strip:
         base = self.rich_style
-        title_style = self.get_component_rich_style(
-            "article-list--read" if state.read else "article-list--unread"
-        )
-        meta_style = self.get_component_rich_style("article-list--meta")
-        mark = self.get_component_rich_style("article-list--mark")
-        bookmark = self.get_component_rich_style("article-list--bookmark")
+
+        # Partial styles: the row's background (cursor or not) shows through.
+        def part(name: str) -> Style:
+            return self.get_component_rich_style(f"article-list--{name}", partial=True)
+
+        title_style = part("read" if state.read else "unread")
+        meta_style, mark, bookmark = part("meta"), part("mark"), part("bookmark")
 
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(" ")

@@ -96,7 +96,7 @@ class Reader(VerticalScroll, can_focus=True):
         if article.draft:
             marks.append("draft")
         if marks:
-            header.append("  " + " · ".join(marks), "bold")
+            header.append(" · " + " · ".join(marks), "bold")
         if article.tags:
             header.append("\n")
             header.append("  ".join(f"#{tag}" for tag in article.tags), "italic")
