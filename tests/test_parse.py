@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -170,7 +170,7 @@ def test_date_from_mtime_when_nothing_else() -> None:
     assert a.date_source == DateSource.MTIME
     assert a.date is not None
     assert a.date.value.tzinfo is not None
-    assert a.date.value == datetime.fromtimestamp(MTIME, tz=timezone.utc)
+    assert a.date.value == datetime.fromtimestamp(MTIME, tz=UTC)
 
 
 def test_front_matter_date_beats_filename_date() -> None:
@@ -284,7 +284,10 @@ def test_title_from_file_name_when_nothing_else() -> None:
 @pytest.mark.parametrize(
     ("seed", "title"),
     [
-        ("000_0a089d81b780c54c.txt", "Alibaba is betting on the open source to dominate the race for AI"),
+        (
+            "000_0a089d81b780c54c.txt",
+            "Alibaba is betting on the open source to dominate the race for AI",
+        ),
         ("001_57f928c9d1ed6209.txt", "Can Sora Revolutionize the AI Race by Breaking Barriers?"),
         ("002_771302742be78ef7.txt", "Sora's debut, and the starting gun of the AI competition"),
         (
@@ -476,9 +479,7 @@ def test_empty_file_is_an_article_named_after_its_file() -> None:
 # ---------------------------------------------------------------------------
 # Properties
 
-PROPERTY = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check_safe(result: Article | Skipped) -> None:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db: Path):  # type: ignore[no-untyped-def]
+def store(db: Path) -> Iterator[Store]:
     opened = Store.open(db)
     yield opened
     opened.close()
@@ -225,7 +225,9 @@ def test_new_file_at_old_name_does_not_inherit_state(
     assert by_rel["a.md"] is None
 
 
-def test_two_copies_share_state(library_dir: Path, write_article: WriteArticle, store: Store) -> None:
+def test_two_copies_share_state(
+    library_dir: Path, write_article: WriteArticle, store: Store
+) -> None:
     write_article("one.md", "# Same\n\nIdentical text.\n")
     write_article("copy/one.md", "# Same\n\nIdentical text.\n")
     articles = load_library(library_dir).articles
@@ -292,7 +294,11 @@ def _check_all_present(db: Path, done: dict[str, list[int]]) -> None:
             shared = [fake(f"shared-{i}") for i in indices]
             states = store.states(own + shared)
             field = "read" if modes[prefix] == "read" else "bookmarked"
-            lost = [a.identity for a in own + shared if not getattr(states.get(a.identity), field, False)]
+            lost = [
+                a.identity
+                for a in own + shared
+                if not getattr(states.get(a.identity), field, False)
+            ]
             assert lost == [], f"{len(lost)} actions lost, e.g. {lost[:5]}"
     finally:
         store.close()
@@ -345,6 +351,41 @@ def test_two_stores_in_two_threads(db: Path) -> None:
     assert errors == []
     assert all(len(c) > 10 for c in counts.values())
     _check_all_present(db, counts)
+
+
+def _open_at_once(db: Path, copies: int) -> list[Store | BaseException]:
+    """Open ``copies`` stores on ``db`` from threads released at the same moment."""
+    barrier = threading.Barrier(copies)
+    results: list[Store | BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            results.append(Store.open(db))
+        except BaseException as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_copies_opening_a_new_file_at_once(tmp_path: Path) -> None:
+    """Copies of the app started together must all get a working store."""
+    for round_ in range(30):
+        db = tmp_path / f"round-{round_}" / "state.sqlite3"
+        results = _open_at_once(db, 4)
+        errors = [r for r in results if not isinstance(r, Store)]
+        for result in results:
+            if isinstance(result, Store):
+                assert result.notice is None
+                assert result.path == db
+                result.close()
+        assert errors == []
+        assert len(results) == 4
 
 
 def test_one_store_shared_by_threads(store: Store) -> None:

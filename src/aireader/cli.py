@@ -7,6 +7,8 @@ readable line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import os
 import sys
@@ -157,11 +159,14 @@ def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
 def _list(folder: Path, args: argparse.Namespace) -> int:
     library: Library = load_library(folder)
     out = sys.stdout
+    if isinstance(out, io.TextIOWrapper):
+        out.reconfigure(errors="replace")  # a non-UTF-8 terminal gets "?", not a traceback
+    ascii_json = codecs.lookup(getattr(out, "encoding", None) or "utf-8").name != "utf-8"
     if args.skipped:
         for skipped in library.skipped:
             if args.json:
                 record = {"path": str(skipped.path), "reason": skipped.reason}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
             else:
                 out.write(f"{skipped.relpath}: {skipped.reason}\n")
         return EXIT_OK if library.skipped else EXIT_NO_MATCH
@@ -175,7 +180,7 @@ def _list(folder: Path, args: argparse.Namespace) -> int:
     for article in library.articles:
         state = states.get(article.identity, ArticleState())
         if args.json:
-            out.write(json.dumps(article_record(article, state), ensure_ascii=False) + "\n")
+            out.write(json.dumps(article_record(article, state), ensure_ascii=ascii_json) + "\n")
         else:
             day = article.date.day().isoformat() if article.date else "----------"
             flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
