@@ -32,6 +32,12 @@ class ReaderApp(App[None]):
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10)
 
+    def on_app_focus(self) -> None:
+        """Back in the terminal: show what another copy of aireader may have changed."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.reload_states()
+
     def _write_failed(self, message: str) -> None:
         if self.is_running:
             self.call_from_thread(self.notify, message, severity="error", timeout=10)

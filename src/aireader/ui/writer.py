@@ -20,6 +20,8 @@ class StateWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aireader-store")
         self._on_error = on_error
         self._last: Future[None] | None = None
+        self.submitted = 0
+        """How many writes were ever submitted: a reader of the store can tell if it raced one."""
 
     def submit(self, fn: Callable[..., None], *args: Any) -> None:
         def run() -> None:
@@ -28,6 +30,7 @@ class StateWriter:
             except StoreError as exc:
                 self._on_error(str(exc))
 
+        self.submitted += 1
         self._last = self._pool.submit(run)
 
     def flush(self) -> None:

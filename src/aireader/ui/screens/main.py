@@ -204,6 +204,31 @@ class MainScreen(Screen[None]):
                 timeout=6,
             )
 
+    @work(thread=True, exclusive=True, group="reload-states")
+    def reload_states(self) -> None:
+        """Pick up changes another copy of aireader made (called when the app regains focus)."""
+        if self.is_loading:
+            return
+        submitted = self.writer.submitted
+        self.writer.flush()  # our own writes first, so none of them is read back stale
+        articles = self.library.articles
+        states = self.store.states(articles)
+        self.app.call_from_thread(self._states_reloaded, articles, states, submitted)
+
+    def _states_reloaded(
+        self, articles: list[Article], states: dict[str, ArticleState], submitted: int
+    ) -> None:
+        if self.writer.submitted != submitted:
+            return  # the user changed something meanwhile; what we read may predate it
+        if articles is not self.library.articles or states == self.states:
+            return
+        self.states = states
+        self.query_one(ArticleList).refresh_rows()
+        reader = self.query_one(Reader)
+        if reader.article is not None:
+            reader.show_header(reader.article, self.state_of(reader.article))
+        self._refresh_counts()
+
     # -- state -------------------------------------------------------------------
 
     def state_of(self, article: Article) -> ArticleState:
@@ -295,12 +320,6 @@ class MainScreen(Screen[None]):
             return reader.article
         return self.query_one(ArticleList).current
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_link":
-            target = self._target() if self.is_mounted else None
-            return True if target is not None and target.link else None
-        return True
-
     def action_quit(self) -> None:
         self.app.exit()
 
@@ -316,7 +335,11 @@ class MainScreen(Screen[None]):
 
     async def action_next_unread(self) -> None:
         article_list = self.query_one(ArticleList)
-        for article in article_list.iter_from_cursor():
+        candidates = list(article_list.iter_from_cursor())
+        current = article_list.current
+        if current is not None and self.query_one(Reader).article is not current:
+            candidates.insert(0, current)  # the cursor's article was not opened yet: it is next
+        for article in candidates:
             if not self.state_of(article).read:
                 article_list.move_to(article)
                 await self.open_article(article)

@@ -45,6 +45,9 @@ def byline(article: Article) -> str:
 class Reader(VerticalScroll, can_focus=True):
     """Shows one article. Scrolls with j/k, Space and the page keys."""
 
+    ALLOW_MAXIMIZE = True
+    """``z`` zooms the reading pane (Textual's scroll containers opt out by default)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader.down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
