@@ -281,9 +281,20 @@ def test_data_dir_option_picks_the_store(tmp_path: Path, dated_library: Path) ->
     store.close()
 
     with_option = json_lines(run("list", "--json", "--data-dir", other, dated_library).stdout)
+    option_first = json_lines(run("--data-dir", other, "list", "--json", dated_library).stdout)
     without = json_lines(run("list", "--json", dated_library).stdout)
     assert [r["read"] for r in with_option if r["title"] == "Plain"] == [True]
+    assert [r["read"] for r in option_first if r["title"] == "Plain"] == [True]
     assert [r["read"] for r in without if r["title"] == "Plain"] == [False]
+
+
+def test_a_folder_named_like_a_command_can_be_listed(tmp_path: Path) -> None:
+    folder = tmp_path / "list"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: In a folder called list\n---\nBody.\n")
+    result = run("list", "./list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "In a folder called list" in result.stdout
 
 
 def test_state_survives_a_rename_between_runs(dated_library: Path) -> None:

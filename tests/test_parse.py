@@ -84,6 +84,21 @@ def test_json_front_matter() -> None:
     assert a.body.strip() == "The body."
 
 
+def test_json_front_matter_on_one_line() -> None:
+    a = article('{"title": "One line", "tags": "a, b"}\nThe body.\n')
+    assert (a.title, a.tags, a.body.strip()) == ("One line", ("a", "b"), "The body.")
+
+
+def test_text_that_merely_starts_with_a_brace_is_body() -> None:
+    a = article("{braces} are how this note starts.\n\nMore text.\n", name="note.txt")
+    assert a.body.startswith("{braces}")
+
+
+def test_broken_json_front_matter_is_skipped_with_the_line() -> None:
+    s = skipped('{\n  "title": "x",\n  "tags": [\n}\nBody\n')
+    assert "JSON" in s.reason and "line" in s.reason
+
+
 def test_front_matter_keys_are_case_insensitive() -> None:
     a = article("---\nTitle: Capitalised\nAuthor: Ann\n---\nBody.\n")
     assert a.title == "Capitalised"

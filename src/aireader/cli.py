@@ -92,12 +92,36 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+OPTIONS_WITH_VALUE = ("--data-dir",)
+
+
+def _subcommand_index(args: Sequence[str]) -> int | None:
+    """Where the subcommand is: the first word that is not an option or its value.
+
+    So ``aireader --data-dir X list`` works as well as ``aireader list --data-dir X``;
+    a folder that happens to be called ``list`` can be given as ``./list``.
+    """
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg == "--":
+            return None
+        elif arg in OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return index if arg in SUBCOMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     main_parser, subparsers = build_parser()
-    command = args_list[0] if args_list and args_list[0] in SUBCOMMANDS else None
+    at = _subcommand_index(args_list)
+    command = args_list[at] if at is not None else None
     parser = subparsers[command] if command else main_parser
-    args = parser.parse_args(args_list[1:] if command else args_list)
+    rest = args_list[:at] + args_list[at + 1 :] if at is not None else args_list
+    args = parser.parse_args(rest)
     try:
         folder = check_folder(args.folder) if args.folder else paths.bundled_library()
     except NotAFolder as exc:

@@ -81,6 +81,22 @@ class _TOML(BaseHandler):
 
 
 class _JSON(JSONHandler):
+    """JSON front matter (Hugo): an object at the very top, on one line or many."""
+
+    def detect(self, text: str) -> bool:
+        return text.startswith("{")
+
+    def split(self, text: str) -> tuple[str, str]:
+        try:
+            _, end = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as exc:
+            if text.startswith(("{\n", "{\r")):
+                raise FrontMatterError(
+                    f"broken JSON front matter at line {exc.lineno}: {exc.msg}"
+                ) from exc
+            raise ValueError("not front matter") from exc  # prose that starts with "{"
+        return text[:end], text[end:].lstrip("\n")
+
     def load(self, fm: str, **kwargs: object) -> Any:
         return json.loads(fm)
 
@@ -104,6 +120,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             continue
         try:
             fm, body = handler.split(text)
+        except FrontMatterError:
+            raise
         except ValueError:
             return {}, text  # an opening line with no closing one: a rule, not metadata
         kind = type(handler).__name__.strip("_")
