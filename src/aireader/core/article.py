@@ -17,7 +17,7 @@ from pathlib import Path
 
 WORDS_PER_MINUTE = 230
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_WORD = re.compile(r"\w+")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
 class DateSource(StrEnum):
@@ -66,16 +66,16 @@ def tag_key(tag: str) -> str:
 
     ``Sora AI``, ``sora-ai`` and ``sora_ai`` all become ``sora-ai``.
     """
-    return re.sub(r"[\s_\-]+", "-", tag.strip().casefold()).strip("-")
+    return "-".join(tag.casefold().replace("_", " ").replace("-", " ").split())
 
 
 def content_identity(title: str, body: str, path: Path) -> str:
     """A stable hash of an article's content, so state survives a rename or move.
 
-    Line endings and surrounding whitespace do not count. An article with no body
-    text at all has nothing to recognise it by except its path.
+    Line endings (normalised by the parser) and surrounding whitespace do not
+    count. An article with no body text has nothing to recognise it by but its path.
     """
-    normal = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    normal = body.strip()
     seed = f"text\0{title.strip()}\0{normal}" if normal else f"path\0{path}"
     return hashlib.blake2b(seed.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -88,9 +88,13 @@ def _domain(link: str | None) -> str | None:
 
 
 def count_words(text: str) -> int:
-    """Words for reading time; each CJK character counts as a word."""
-    cjk = len(_CJK.findall(text))
-    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk
+    """Words for reading time: runs of non-space; each CJK character counts as a word."""
+    words = len(text.split())
+    if not text.isascii():
+        cjk = len(_CJK.findall(text))
+        if cjk:
+            words += cjk - len(_CJK_RUN.findall(text))
+    return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +121,14 @@ class Article:
     link: str | None = None
     size: int = 0
     mtime: float = 0.0
-    words: int = field(default=0)
+    words: int = 0
+    tag_keys: tuple[str, ...] = field(default=(), compare=False)
+    """The grouping key of each tag (derived from ``tags``; computed once)."""
 
-    @property
-    def tag_keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(tag_key(t) for t in self.tags))
+    def __post_init__(self) -> None:
+        if self.tags and not self.tag_keys:
+            keys = tuple(dict.fromkeys(tag_key(t) for t in self.tags))
+            object.__setattr__(self, "tag_keys", keys)
 
     @property
     def origin(self) -> str | None:

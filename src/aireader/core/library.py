@@ -30,7 +30,15 @@ def check_folder(path: Path) -> Path:
 
 
 def iter_files(root: Path, errors: list[Skipped] | None = None) -> Iterator[Path]:
-    """Every article file under ``root``, recursively, in a stable order.
+    """Every article file under ``root``, recursively, in a stable order."""
+    for path, _ in iter_entries(root, errors):
+        yield path
+
+
+def iter_entries(
+    root: Path, errors: list[Skipped] | None = None
+) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every article file under ``root`` with its ``stat``, recursively, in a stable order.
 
     Hidden files and folders are skipped. A symlink is followed only when its
     target lies inside ``root``; each folder and file is visited once, so link
@@ -79,7 +87,7 @@ def iter_files(root: Path, errors: list[Skipped] | None = None) -> Iterator[Path
                 and key not in seen_files
             ):
                 seen_files.add(key)
-                yield path
+                yield path, info
         stack.extend(reversed(subfolders))
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +19,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
+from aireader.core import fastyaml
 from aireader.core.article import (
     Article,
     ArticleDate,
@@ -65,6 +66,9 @@ class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc]  # dynamic base
 
 class _YAML(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
+        simple = fastyaml.load(fm)
+        if simple is not None:
+            return simple
         aliases = len(re.findall(r"(?<![\w*])\*[^\s,\]}]+", fm))
         if aliases > MAX_YAML_ALIASES and "&" in fm:
             raise FrontMatterError(f"YAML front matter uses {aliases} aliases; refused")
@@ -199,21 +203,29 @@ def _flatten(value: Any, depth: int = 0) -> Iterable[Any]:
 
 def parse_tags(value: Any) -> list[str]:
     """Tags from a list, or a comma- or space-separated string."""
-    if isinstance(value, str):
-        parts = value.split(",") if "," in value else value.split()
-    elif isinstance(value, list | tuple):
-        parts = [str(v) for v in _flatten(value) if isinstance(v, str | int | float)]
-        parts = [p for v in parts for p in (v.split(",") if "," in v else [v])]
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        parts = [str(value)]
-    else:
-        return []
-    tags = []
+    parts = _tag_parts(value)
+    return [tag for tag, _ in _tag_pairs(parts)]
+
+
+def _tag_pairs(parts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each usable tag with its grouping key."""
     for part in parts:
         tag = neutralise_line(part).strip("#").strip()
-        if tag and len(tag) <= 80 and tag_key(tag):
-            tags.append(tag)
-    return tags
+        if tag and len(tag) <= 80:
+            key = tag_key(tag)
+            if key:
+                yield tag, key
+
+
+def _tag_parts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split(",") if "," in value else value.split()
+    if isinstance(value, list | tuple):
+        parts = [str(v) for v in _flatten(value) if isinstance(v, str | int | float)]
+        return [p for v in parts for p in (v.split(",") if "," in v else [v])]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]
+    return []
 
 
 def _truthy(value: Any) -> bool:
@@ -360,10 +372,16 @@ def _title_from_filename(path: Path) -> str:
 # ---------------------------------------------------------------------------
 
 
-def parse_bytes(data: bytes, path: Path, relpath: str, *, mtime: float = 0.0) -> Article | Skipped:
-    """Parse one file's bytes into an article, or say why it was skipped. Never raises."""
+def parse_bytes(
+    data: bytes, path: Path, relpath: str, *, mtime: float = 0.0, keep_body: bool = True
+) -> Article | Skipped:
+    """Parse one file's bytes into an article, or say why it was skipped. Never raises.
+
+    With ``keep_body=False`` the article's ``body`` is left empty (an index keeps
+    only what it needs; the text stays on disk).
+    """
     try:
-        return _parse(data, path, relpath, mtime)
+        return _parse(data, path, relpath, mtime, keep_body)
     except NotText as exc:
         return Skipped(path, relpath, str(exc))
     except FrontMatterError as exc:
@@ -374,7 +392,7 @@ def parse_bytes(data: bytes, path: Path, relpath: str, *, mtime: float = 0.0) ->
         return Skipped(path, relpath, "too large to load")
 
 
-def _parse(data: bytes, path: Path, relpath: str, mtime: float) -> Article:
+def _parse(data: bytes, path: Path, relpath: str, mtime: float, keep_body: bool) -> Article:
     fmt = EXTENSIONS.get(path.suffix.lower(), Format.TEXT)
     text = neutralise(decode(data))
     raw_meta, body = split_front_matter(text)
@@ -397,12 +415,14 @@ def _parse(data: bytes, path: Path, relpath: str, mtime: float) -> Article:
         date_source = DateSource.MTIME if date else None
 
     tags: list[str] = []
-    seen: set[str] = set()
-    for key in TAG_KEYS:
-        for tag in parse_tags(_lookup(meta, key)):
-            k = tag_key(tag)
-            if k not in seen and len(tags) < MAX_TAGS:
-                seen.add(k)
+    keys: list[str] = []
+    for name in TAG_KEYS:
+        value = _lookup(meta, name)
+        if value is None:
+            continue
+        for tag, key in _tag_pairs(_tag_parts(value)):
+            if key not in keys and len(tags) < MAX_TAGS:
+                keys.append(key)
                 tags.append(tag)
 
     link = None
@@ -419,12 +439,13 @@ def _parse(data: bytes, path: Path, relpath: str, mtime: float) -> Article:
         path=path,
         relpath=relpath,
         title=title,
-        body=body,
+        body=body if keep_body else "",
         format=fmt,
         identity=content_identity(title, body, path),
         date=date,
         date_source=date_source,
         tags=tuple(tags),
+        tag_keys=tuple(keys),
         author=_one_line(meta.get("author") or meta.get("authors")),
         source=source,
         summary=_one_line(meta.get("description") or meta.get("summary")),
@@ -437,9 +458,12 @@ def _parse(data: bytes, path: Path, relpath: str, mtime: float) -> Article:
     )
 
 
-def parse_file(path: Path, root: Path) -> Article | Skipped:
+def parse_file(
+    path: Path, root: Path, *, relpath: str | None = None, keep_body: bool = True
+) -> Article | Skipped:
     """Read and parse one file under ``root``. Never raises."""
-    relpath = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    if relpath is None:
+        relpath = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     try:
         with path.open("rb") as handle:
             stat = os.fstat(handle.fileno())
@@ -449,7 +473,7 @@ def parse_file(path: Path, root: Path) -> Article | Skipped:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return Skipped(path, relpath, f"cannot read: {exc.strerror or exc}")
-    return parse_bytes(data, path, relpath, mtime=stat.st_mtime)
+    return parse_bytes(data, path, relpath, mtime=stat.st_mtime, keep_body=keep_body)
 
 
 __all__ = [

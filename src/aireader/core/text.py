@@ -30,7 +30,10 @@ def neutralise(text: str) -> str:
     Newlines and tabs stay; CRLF and lone CR become newlines. Nothing an article
     contains can move the cursor, retitle the window or reach the clipboard.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text) is None:
+        return text  # the common case: nothing to remove (ESC is itself a control)
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
 

@@ -1,0 +1,374 @@
+"""The article index: a disposable SQLite cache of what each file parsed into.
+
+One file per library folder, in the cache directory. It holds, per file, its
+path, size, modification time, identity and parsed metadata, so a start with
+nothing changed reads no article file at all. Deleting it only costs a rebuild;
+a damaged or outdated one is rebuilt without a word.
+
+:meth:`Index.sync` brings it up to date with the folder: it stats every file,
+parses only new or changed ones (in parallel processes when there are many) and
+writes in batched transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped
+from aireader.core.library import iter_entries
+from aireader.core.parse import parse_file
+
+SCHEMA = 1
+PARSER_VERSION = "1"
+"""Bump when parsing changes what an article becomes: every cached entry is then redone."""
+
+BATCH = 500
+PARALLEL_FROM = 400
+"""Fewer files than this to parse are parsed in this process: a pool costs more."""
+
+_SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE article (
+    id INTEGER PRIMARY KEY,
+    relpath TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    identity TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    date_day_only INTEGER NOT NULL DEFAULT 0,
+    date_source TEXT,
+    sort_key REAL NOT NULL,
+    tags TEXT NOT NULL,
+    author TEXT,
+    source TEXT,
+    summary TEXT,
+    lang TEXT,
+    draft INTEGER NOT NULL DEFAULT 0,
+    link TEXT,
+    format TEXT NOT NULL,
+    words INTEGER NOT NULL
+);
+CREATE INDEX article_order ON article (sort_key DESC, title, relpath);
+CREATE TABLE skipped (
+    relpath TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+"""
+_COLUMNS = (
+    "relpath, size, mtime_ns, identity, title, date, date_day_only, date_source, sort_key, "
+    "tags, author, source, summary, lang, draft, link, format, words"
+)
+_ORDER = "ORDER BY sort_key DESC, title COLLATE NOCASE, relpath"
+
+
+def index_path(root: Path, cache_dir: Path) -> Path:
+    """The cache file for ``root``: readable name, unique by full path."""
+    digest = hashlib.sha1(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", root.name)[:40] or "root"
+    return cache_dir / "index" / f"{name}-{digest}.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What a sync found changed on disk."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def _for_index(path: Path, root: Path, prefix: int) -> Article | Skipped:
+    """Parse one file, keeping what the index stores (no body: that stays on disk)."""
+    relpath = str(path)[prefix:].replace(os.sep, "/")
+    return parse_file(path, root, relpath=relpath, keep_body=False)
+
+
+def _parse_chunk(paths: Sequence[str], root: str) -> list[tuple[object, ...]]:
+    """Worker-process entry point: parse a chunk of files into index rows.
+
+    Rows, not objects, cross the process boundary: they pickle in a fraction of
+    the time.
+    """
+    base = Path(root)
+    prefix = len(root) + 1
+    out: list[tuple[object, ...]] = []
+    for p in paths:
+        path = Path(p)
+        result = _for_index(path, base, prefix)
+        if isinstance(result, Article):
+            out.append(_article_to_row(result, _stat_key(path)))
+        else:
+            out.append((result.relpath, result.reason))
+    return out
+
+
+class Index:
+    """The cache of one library folder. Not thread-safe: use it from one thread."""
+
+    def __init__(self, conn: sqlite3.Connection, root: Path, path: Path | None) -> None:
+        self._conn = conn
+        self.root = root
+        self.path = path
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path, cache_dir: Path) -> Index:
+        """Open the cache for ``root``; a missing, damaged or stale one starts empty.
+
+        If the cache cannot be written at all, the index lives in memory.
+        """
+        root = root.resolve()
+        path = index_path(root, cache_dir)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return cls(cls._connect(path, root), root, path)
+        except (sqlite3.Error, OSError):
+            pass
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            with contextlib.suppress(OSError):
+                stale.unlink(missing_ok=True)
+        try:
+            return cls(cls._connect(path, root), root, path)
+        except (sqlite3.Error, OSError):
+            return cls(cls._connect(":memory:", root), root, None)
+
+    @staticmethod
+    def _connect(path: Path | str, root: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = OFF")  # a cache: a torn write costs a rebuild
+            conn.execute("PRAGMA temp_store = MEMORY")
+            want = {"schema": str(SCHEMA), "parser": PARSER_VERSION, "root": str(root)}
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "meta" in tables:
+                have = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                if have == want:
+                    return conn
+                conn.execute("BEGIN IMMEDIATE")
+                for table in ("meta", "article", "skipped"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA_SQL.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", want.items())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- reading -----------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM article").fetchone()[0])
+
+    def articles(self, limit: int | None = None) -> list[Article]:
+        """Every indexed article (or the first ``limit``), newest first, without bodies."""
+        sql = f"SELECT {_COLUMNS} FROM article {_ORDER}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        root = self.root
+        return [_row_to_article(row, root) for row in self._conn.execute(sql)]
+
+    def skipped(self) -> list[Skipped]:
+        rows = self._conn.execute("SELECT relpath, reason FROM skipped ORDER BY relpath")
+        return [Skipped(self.root / rel, rel, reason) for rel, reason in rows]
+
+    # -- bringing it up to date --------------------------------------------
+
+    def sync(
+        self,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+        workers: int | None = None,
+    ) -> SyncResult:
+        """Make the index match the folder. Stats every file, parses only what changed.
+
+        ``on_progress(done, total)`` is called as files are parsed. Folders that
+        cannot be read are recorded as skipped. Never raises for a bad file.
+        """
+        known: dict[str, tuple[int, int]] = {}
+        for table in ("article", "skipped"):
+            for rel, size, mtime_ns in self._conn.execute(
+                f"SELECT relpath, size, mtime_ns FROM {table}"
+            ):
+                known[rel] = (size, mtime_ns)
+
+        folder_errors: list[Skipped] = []
+        todo: list[Path] = []
+        stats: dict[str, tuple[int, int]] = {}
+        seen: set[str] = set()
+        unchanged = 0
+        root = self.root
+        prefix = len(str(root)) + 1
+        for path, info in iter_entries(root, folder_errors):
+            rel = str(path)[prefix:].replace(os.sep, "/")
+            seen.add(rel)
+            key = (info.st_size, info.st_mtime_ns)
+            if known.get(rel) == key:
+                unchanged += 1
+            else:
+                todo.append(path)
+                stats[rel] = key
+        for error in folder_errors:
+            seen.add(error.relpath)
+        gone = [rel for rel in known if rel not in seen]
+        added = sum(1 for rel in stats if rel not in known)
+
+        done = 0
+        for batch in self._parse(todo, workers):
+            self._write(batch, stats)
+            done += len(batch)
+            if on_progress is not None:
+                on_progress(done, len(todo))
+        self._record_folder_errors(folder_errors)
+        if gone:
+            self._remove(gone)
+        return SyncResult(added, len(todo) - added, len(gone), unchanged)
+
+    def _parse(self, todo: list[Path], workers: int | None) -> Iterator[list[tuple[object, ...]]]:
+        cpus = workers if workers is not None else (os.cpu_count() or 1)
+        chunks = [
+            [str(p) for p in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)
+        ]
+        root = str(self.root)
+        if len(todo) < PARALLEL_FROM or cpus < 2:
+            for chunk in chunks:
+                yield _parse_chunk(chunk, root)
+            return
+        # A fresh server process forks the workers: safe beside the UI's threads.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["aireader.core.index"])
+        with ProcessPoolExecutor(max_workers=min(cpus, 8), mp_context=context) as pool:
+            yield from pool.map(_parse_chunk, chunks, [root] * len(chunks))
+
+    def _write(self, rows: Iterable[tuple[object, ...]], stats: dict[str, tuple[int, int]]) -> None:
+        """Store parsed rows: 18-column article rows, or ``(relpath, reason)`` for a skip."""
+        articles, skipped = [], []
+        for row in rows:
+            if len(row) == 2:
+                rel = str(row[0])
+                size, mtime_ns = stats.get(rel) or _stat_key(self.root / rel)
+                skipped.append((rel, size, mtime_ns, row[1]))
+            else:
+                articles.append(row)
+        rels = [(row[0],) for row in articles] + [(row[0],) for row in skipped]
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM article WHERE relpath = ?", rels)
+            conn.executemany("DELETE FROM skipped WHERE relpath = ?", rels)
+            conn.executemany(
+                f"INSERT INTO article ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", articles
+            )
+            conn.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)", skipped)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _record_folder_errors(self, errors: list[Skipped]) -> None:
+        if errors:
+            self._write([(e.relpath, e.reason) for e in errors], {})
+
+    def _remove(self, rels: list[str]) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM article WHERE relpath = ?", [(r,) for r in rels])
+            conn.executemany("DELETE FROM skipped WHERE relpath = ?", [(r,) for r in rels])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _article_to_row(a: Article, stat_key: tuple[int, int]) -> tuple[object, ...]:
+    size, mtime_ns = stat_key
+    return (
+        a.relpath,
+        size,
+        mtime_ns,
+        a.identity,
+        a.title,
+        a.date.isoformat() if a.date else None,
+        int(a.date.day_only) if a.date else 0,
+        str(a.date_source) if a.date_source else None,
+        a.sort_key,
+        json.dumps(a.tags, ensure_ascii=False),
+        a.author,
+        a.source,
+        a.summary,
+        a.lang,
+        int(a.draft),
+        a.link,
+        str(a.format),
+        a.words,
+    )
+
+
+def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
+    (rel, size, mtime_ns, identity, title, date, day_only, date_source, _sort_key, tags,
+     author, source, summary, lang, draft, link, fmt, words) = row  # fmt: skip
+    when = None
+    if isinstance(date, str):
+        try:
+            when = ArticleDate(datetime.fromisoformat(date), day_only=bool(day_only))
+        except ValueError:
+            when = None
+    assert isinstance(rel, str) and isinstance(mtime_ns, int)
+    return Article(
+        path=root / rel,
+        relpath=rel,
+        title=str(title),
+        body="",
+        format=Format(str(fmt)),
+        identity=str(identity),
+        date=when,
+        date_source=DateSource(str(date_source)) if date_source else None,
+        tags=tuple(json.loads(str(tags))),
+        author=author if isinstance(author, str) else None,
+        source=source if isinstance(source, str) else None,
+        summary=summary if isinstance(summary, str) else None,
+        lang=lang if isinstance(lang, str) else None,
+        draft=bool(draft),
+        link=link if isinstance(link, str) else None,
+        size=int(size) if isinstance(size, int) else 0,
+        mtime=mtime_ns / 1e9,
+        words=int(words) if isinstance(words, int) else 0,
+    )
