@@ -39,7 +39,7 @@ _Resolver.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
-_RESOLVE = _Resolver().resolve  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
+_RESOLVER = _Resolver()
 
 
 def _plain(text: str) -> Any:
@@ -48,7 +48,7 @@ def _plain(text: str) -> Any:
         return None
     if value[0] in _PLAIN_START_BAD or ": " in value or " #" in value or value.endswith(":"):
         raise _NotFast
-    tag = _RESOLVE(yaml.ScalarNode, value, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
     if tag == _STR_TAG:
         return value
     if tag.endswith(":null"):
