@@ -1,0 +1,121 @@
+"""The loaded library with its read-state: what the UI shows, kept consistent.
+
+A :class:`Shelf` holds the articles (newest first), their read and bookmark
+state, the tag groups and the counts. Read or bookmark changes update the
+counts incrementally, so a keypress costs the same with 4 articles or 100,000.
+Pure data: it never touches the disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from aireader.core.article import Article, Skipped
+from aireader.core.library import Library, TagGroup
+from aireader.core.store import UNTOUCHED, ArticleState
+from aireader.core.views import Counts, View, filter_view
+
+
+@dataclass
+class Shelf:
+    """Articles, their state, tag groups and counts, for one library folder."""
+
+    root: Path
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    states: dict[str, ArticleState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.groups: list[TagGroup] = Library(self.root, self.articles, []).tag_groups()
+        self._unread = 0
+        self._bookmarked = 0
+        self._tag_total: Counter[str] = Counter()
+        self._tag_unread: Counter[str] = Counter()
+        # Identical copies share one identity, hence one state: count them together.
+        by_identity: dict[str, list[Article]] = {}
+        for article in self.articles:
+            by_identity.setdefault(article.identity, []).append(article)
+        self._copies = {k: v for k, v in by_identity.items() if len(v) > 1}
+        for article in self.articles:
+            state = self.states.get(article.identity, UNTOUCHED)
+            keys = article.tag_keys
+            self._tag_total.update(keys)
+            if not state.read:
+                self._unread += 1
+                self._tag_unread.update(keys)
+            if state.bookmarked:
+                self._bookmarked += 1
+
+    # -- reading -------------------------------------------------------------
+
+    def state(self, article: Article) -> ArticleState:
+        return self.states.get(article.identity, UNTOUCHED)
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            len(self.articles), self._unread, self._bookmarked, self._tag_total, self._tag_unread
+        )
+
+    def rows(self, view: View) -> list[int]:
+        """Indexes of the articles in ``view``, newest first."""
+        return filter_view(self.articles, self.states, view)
+
+    def tag_name(self, key: str) -> str:
+        return next((g.name for g in self.groups if g.key == key), key)
+
+    # -- changing ------------------------------------------------------------
+
+    def set_read(self, articles: Iterable[Article], read: bool, when: float) -> list[Article]:
+        """Mark articles read or unread; returns those whose state changed."""
+        changed: list[Article] = []
+        for article in articles:
+            state = self.state(article)
+            if state.read == read:
+                continue
+            self._count(article, state, -1)
+            state = replace(state, read=read, read_set_at=when)
+            self._count(article, state, +1)
+            self.states[article.identity] = state
+            changed.append(article)
+        return changed
+
+    def set_bookmarked(
+        self, articles: Iterable[Article], bookmarked: bool, when: float
+    ) -> list[Article]:
+        """Bookmark or un-bookmark articles; returns those whose state changed."""
+        changed: list[Article] = []
+        for article in articles:
+            state = self.state(article)
+            if state.bookmarked == bookmarked:
+                continue
+            self._count(article, state, -1)
+            state = replace(state, bookmarked=bookmarked, bookmark_set_at=when)
+            self._count(article, state, +1)
+            self.states[article.identity] = state
+            changed.append(article)
+        return changed
+
+    def replace_states(self, states: dict[str, ArticleState]) -> None:
+        """Take a fresh copy of the state (another instance may have changed it)."""
+        fresh = Shelf(self.root, self.articles, self.skipped, states)
+        self.states = states
+        self._unread, self._bookmarked = fresh._unread, fresh._bookmarked
+        self._tag_unread = fresh._tag_unread
+
+    def _count(self, article: Article, state: ArticleState, sign: int) -> None:
+        for copy in self._copies.get(article.identity, (article,)):
+            if not state.read:
+                self._unread += sign
+                for key in copy.tag_keys:
+                    self._tag_unread[key] += sign
+            if state.bookmarked:
+                self._bookmarked += sign
+
+
+def find(articles: Sequence[Article], relpath: str) -> Article | None:
+    """The article at ``relpath``, if any (linear; for tests and rare lookups)."""
+    return next((a for a in articles if a.relpath == relpath), None)

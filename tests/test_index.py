@@ -1,0 +1,172 @@
+"""The index cache: current after every kind of change, disposable, and the same
+whether files were parsed here or in worker processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from aireader.core import index as index_module
+from aireader.core.index import Index, SyncResult, index_path
+from aireader.core.library import load_library
+
+
+def write(folder: Path, rel: str, title: str, body: str = "Body text.", tags: str = "") -> Path:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    extra = f"tags: [{tags}]\n" if tags else ""
+    path.write_text(f"---\ntitle: {title}\ndate: 2024-03-0{len(rel) % 9 + 1}\n{extra}---\n{body}\n")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    write(lib, "a.md", "Alpha", tags="x, y")
+    write(lib, "sub/b.md", "Beta")
+    (lib / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    return lib
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def titles(index: Index) -> set[str]:
+    return {a.title for a in index.articles()}
+
+
+def test_first_sync_indexes_everything_and_records_skips(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    assert index.sync() == SyncResult(added=3)
+    assert titles(index) == {"Alpha", "Beta"}
+    (skip,) = index.skipped()
+    assert skip.relpath == "broken.md" and "YAML" in skip.reason
+    alpha = next(a for a in index.articles() if a.title == "Alpha")
+    assert alpha.tags == ("x", "y") and alpha.tag_keys == ("x", "y")
+    assert alpha.body == ""  # the text stays on disk
+
+
+def test_indexed_articles_match_a_direct_parse(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    direct = {a.relpath: a for a in load_library(folder).articles}
+    for cached in index.articles():
+        fresh = direct[cached.relpath]
+        for name in ("title", "identity", "date", "date_source", "tags", "words", "path"):
+            assert getattr(cached, name) == getattr(fresh, name), name
+
+
+def test_nothing_changed_parses_nothing(
+    folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Index.open(folder, cache).sync()
+    parsed: list[str] = []
+    real = index_module._for_index
+    monkeypatch.setattr(
+        index_module, "_for_index", lambda p, r, n: parsed.append(str(p)) or real(p, r, n)
+    )
+    assert Index.open(folder, cache).sync() == SyncResult(unchanged=3)
+    assert parsed == []
+
+
+def test_a_changed_file_is_parsed_again(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    path = write(folder, "a.md", "Alpha, revised", body="Longer body text now.")
+    os.utime(path, ns=(1, 1_000_000_000))
+    assert index.sync() == SyncResult(changed=1, unchanged=2)
+    assert titles(index) == {"Alpha, revised", "Beta"}
+
+
+def test_a_deleted_file_leaves_the_index(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    (folder / "sub" / "b.md").unlink()
+    (folder / "broken.md").unlink()
+    assert index.sync() == SyncResult(removed=2, unchanged=1)
+    assert titles(index) == {"Alpha"}
+    assert index.skipped() == []
+
+
+def test_a_renamed_file_keeps_its_identity(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    before = {a.title: a.identity for a in index.articles()}
+    (folder / "sub" / "b.md").rename(folder / "b-moved.md")
+    assert index.sync() == SyncResult(added=1, removed=1, unchanged=2)
+    after = {a.title: (a.identity, a.relpath) for a in index.articles()}
+    assert after["Beta"] == (before["Beta"], "b-moved.md")
+
+
+def test_a_deleted_cache_is_rebuilt(folder: Path, cache: Path) -> None:
+    Index.open(folder, cache).sync()
+    shutil.rmtree(cache)
+    index = Index.open(folder, cache)
+    assert index.articles() == []
+    assert index.sync().added == 3
+    assert titles(index) == {"Alpha", "Beta"}
+
+
+def test_a_damaged_cache_is_rebuilt_quietly(folder: Path, cache: Path) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    index.close()
+    index_path(folder.resolve(), cache).write_bytes(b"not a database at all" * 100)
+    index = Index.open(folder, cache)
+    assert index.path is not None  # still on disk, not in memory
+    assert index.sync().added == 3
+
+
+def test_a_new_parser_version_redoes_every_entry(
+    folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Index.open(folder, cache).sync()
+    monkeypatch.setattr(index_module, "PARSER_VERSION", "test-next")
+    index = Index.open(folder, cache)
+    assert index.articles() == []
+    assert index.sync().added == 3
+
+
+def test_an_unwritable_cache_folder_still_works_in_memory(folder: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    index = Index.open(folder, blocker)
+    assert index.path is None
+    assert index.sync().added == 3
+
+
+def test_worker_processes_give_the_same_index(folder: Path, tmp_path: Path) -> None:
+    for i in range(60):
+        write(folder, f"many/{i:03d}.md", f"Many {i}", tags="bulk")
+    serial = Index.open(folder, tmp_path / "serial")
+    serial.sync(workers=1)
+    parallel = Index.open(folder, tmp_path / "parallel")
+    old = index_module.PARALLEL_FROM
+    index_module.PARALLEL_FROM = 10
+    try:
+        parallel.sync(workers=2)
+    finally:
+        index_module.PARALLEL_FROM = old
+    assert [a.relpath for a in serial.articles()] == [a.relpath for a in parallel.articles()]
+    assert [a.identity for a in serial.articles()] == [a.identity for a in parallel.articles()]
+    assert serial.skipped() == parallel.skipped()
+
+
+def test_progress_is_reported(folder: Path, cache: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    Index.open(folder, cache).sync(on_progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (3, 3)
+
+
+def test_the_cache_lives_where_it_is_told(folder: Path, cache: Path) -> None:
+    Index.open(folder, cache).sync()
+    (db,) = (cache / "index").glob("*.sqlite3")
+    assert db.name.startswith("lib-")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM article").fetchone()[0] == 2
