@@ -195,7 +195,7 @@ class Session:
         return rows[0]
 
     def article(self, title: str) -> Article:
-        return next(a for a in self.screen.library.articles if a.title == title)
+        return next(a for a in self.screen.shelf.articles if a.title == title)
 
     def saved(self, title: str) -> ArticleState:
         """The state of ``title`` as committed to the store."""

@@ -34,6 +34,7 @@ PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
 BATCH = 500
+FIRST_CHUNK = 100
 PARALLEL_FROM = 400
 """Fewer files than this to parse are parsed in this process: a pool costs more."""
 
@@ -94,6 +95,10 @@ class SyncResult:
     @property
     def any(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+
+class SyncCancelled(Exception):
+    """A sync stopped because it was asked to; what it had written is kept."""
 
 
 def _for_index(path: Path, root: Path, prefix: int) -> Article | Skipped:
@@ -208,11 +213,14 @@ class Index:
         *,
         on_progress: Callable[[int, int], None] | None = None,
         workers: int | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> SyncResult:
         """Make the index match the folder. Stats every file, parses only what changed.
 
         ``on_progress(done, total)`` is called as files are parsed. Folders that
         cannot be read are recorded as skipped. Never raises for a bad file.
+        When ``cancelled()`` turns true the sync stops soon, keeping what it wrote:
+        raises :class:`SyncCancelled`.
         """
         known: dict[str, tuple[int, int]] = {}
         for table in ("article", "skipped"):
@@ -243,7 +251,7 @@ class Index:
         added = sum(1 for rel in stats if rel not in known)
 
         done = 0
-        for batch in self._parse(todo, workers):
+        for batch in self._parse(todo, workers, cancelled):
             self._write(batch, stats)
             done += len(batch)
             if on_progress is not None:
@@ -253,21 +261,34 @@ class Index:
             self._remove(gone)
         return SyncResult(added, len(todo) - added, len(gone), unchanged)
 
-    def _parse(self, todo: list[Path], workers: int | None) -> Iterator[list[tuple[object, ...]]]:
+    def _parse(
+        self, todo: list[Path], workers: int | None, cancelled: Callable[[], bool]
+    ) -> Iterator[list[tuple[object, ...]]]:
         cpus = workers if workers is not None else (os.cpu_count() or 1)
-        chunks = [
-            [str(p) for p in todo[start : start + BATCH]] for start in range(0, len(todo), BATCH)
-        ]
         root = str(self.root)
+        paths = [str(p) for p in todo]
         if len(todo) < PARALLEL_FROM or cpus < 2:
-            for chunk in chunks:
-                yield _parse_chunk(chunk, root)
+            for start in range(0, len(paths), BATCH):
+                if cancelled():
+                    raise SyncCancelled
+                yield _parse_chunk(paths[start : start + BATCH], root)
             return
-        # A fresh server process forks the workers: safe beside the UI's threads.
+        # The first few files are parsed here while the pool starts, so a first
+        # screenful can be shown at once; a fresh server process forks the
+        # workers, which is safe beside the UI's threads.
+        yield _parse_chunk(paths[:FIRST_CHUNK], root)
+        rest = paths[FIRST_CHUNK:]
+        chunks = [rest[start : start + BATCH] for start in range(0, len(rest), BATCH)]
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["aireader.core.index"])
-        with ProcessPoolExecutor(max_workers=min(cpus, 8), mp_context=context) as pool:
-            yield from pool.map(_parse_chunk, chunks, [root] * len(chunks))
+        pool = ProcessPoolExecutor(max_workers=min(cpus, 8), mp_context=context)
+        try:
+            for rows in pool.map(_parse_chunk, chunks, [root] * len(chunks)):
+                if cancelled():
+                    raise SyncCancelled
+                yield rows
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _write(self, rows: Iterable[tuple[object, ...]], stats: dict[str, tuple[int, int]]) -> None:
         """Store parsed rows: 18-column article rows, or ``(relpath, reason)`` for a skip."""

@@ -170,12 +170,15 @@ class Store:
 
     # -- reading -----------------------------------------------------------
 
-    def states(self, articles: Sequence[Article]) -> dict[str, ArticleState]:
+    def states(
+        self, articles: Sequence[Article], *, follow: bool = True
+    ) -> dict[str, ArticleState]:
         """The state of each article, keyed by identity (untouched ones are left out).
 
         An article found only by its old path was edited in place; one found by
-        content at another path was moved. Both rows are brought up to date so
-        the state keeps following the article.
+        content at another path was moved. With ``follow`` (for the whole
+        library, not a part of it) both rows are brought up to date so the state
+        keeps following the article.
         """
         rows = self._run(
             lambda c: c.execute(
@@ -202,7 +205,7 @@ class Store:
             elif row[1] != path and row[1] not in current_paths:
                 repath.append((path, article.identity))
             out[article.identity] = ArticleState(bool(row[2]), row[3], bool(row[4]), row[5])
-        if rebind or repath:
+        if follow and (rebind or repath):
 
             def update(c: sqlite3.Connection) -> None:
                 c.executemany(

@@ -76,3 +76,45 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def chunks(text: str, first: int = 6_000, size: int = 48_000) -> list[str]:
+    """``text`` cut into pieces at blank lines outside code fences.
+
+    The first piece is small, so a long document shows its opening at once and
+    the rest can follow; no piece splits a paragraph or a fenced block (unless a
+    single block is itself huge, in which case it is cut at a line end).
+    """
+    if len(text) <= first:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    limit = first
+    fence: str | None = None
+    position = 0
+    last_break = -1
+    for line in text.splitlines(keepends=True):
+        end = position + len(line)
+        opening = _FENCE.match(line)
+        if opening:
+            marker = opening.group(1)[0]
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+        elif fence is None and not line.strip():
+            last_break = end
+        if end - start >= limit:
+            cut = last_break if last_break > start else end
+            if fence is not None and last_break > start:
+                cut = last_break
+            pieces.append(text[start:cut])
+            start = cut
+            limit = size
+        position = end
+    if start < len(text):
+        pieces.append(text[start:])
+    return [p for p in pieces if p]

@@ -6,9 +6,9 @@ keys into calls on the core (views, the store) and shows what comes back.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,11 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
+from aireader import paths
 from aireader.core.article import Article
-from aireader.core.library import Library, TagGroup, load_library
-from aireader.core.store import UNTOUCHED, ArticleState, Store
-from aireader.core.views import ALL, View, count, filter_view, plural, summary_line
+from aireader.core.index import Index, SyncCancelled
+from aireader.core.shelf import Shelf
+from aireader.core.store import ArticleState, Store
+from aireader.core.views import ALL, View, plural, summary_line
+from aireader.ui.feed import LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
@@ -147,11 +151,13 @@ class MainScreen(Screen[None]):
         self.folder = folder
         self.store = store
         self.writer = writer
-        self.library = Library(folder)
-        self.states: dict[str, ArticleState] = {}
+        self.shelf = Shelf(folder)
         self.current_view: View = ALL
         self.is_loading = True
-        self._groups: list[TagGroup] = []
+        self.busy = "loading…"
+        self._stop_following = threading.Event()
+        self._follower: threading.Thread | None = None
+        self._skips_announced = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -174,35 +180,77 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).border_title = "All"
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
-        self._show_status("loading…")
+        self._show_status()
         self.load()
 
     # -- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        """Scan and parse the folder, then fetch the state of what was found."""
+        """Paint from the index cache at once, then bring it up to date with the folder."""
+        worker = get_current_worker()
+        index = Index.open(self.folder, paths.cache_dir())
+        try:
+            LibraryFeed(self, index, worker.cancelled_event).load()
+        except SyncCancelled:
+            return
+        finally:
+            index.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._start_following)
 
-        def progress(n: int) -> None:
-            self.app.call_from_thread(self._show_status, f"loading… {n:,} files")
+    def _start_following(self) -> None:
+        """Watch the folder for the rest of the session.
 
-        library = load_library(self.folder, on_progress=progress)
-        states = self.store.states(library.articles)
-        self.app.call_from_thread(self._loaded, library, states)
+        A daemon thread rather than a worker: it lives as long as the screen, and
+        must neither hold up quitting nor count as work still to finish.
+        """
+        if self._follower is None and self.is_attached:
+            self._follower = threading.Thread(
+                target=self._follow, name="aireader-follow", daemon=True
+            )
+            self._follower.start()
 
-    def _loaded(self, library: Library, states: dict[str, ArticleState]) -> None:
-        self.library, self.states, self.is_loading = library, states, False
-        self._groups = library.tag_groups()
+    def _follow(self) -> None:
+        index = Index.open(self.folder, paths.cache_dir())
+        try:
+            LibraryFeed(self, index, self._stop_following).follow()
+        except SyncCancelled:
+            pass
+        finally:
+            index.close()
+
+    def on_unmount(self) -> None:
+        self._stop_following.set()
+
+    def show_shelf(self, shelf: Shelf, submitted: int, busy: str) -> None:
+        """Take a freshly loaded shelf (called on the UI thread)."""
+        if self.writer.submitted != submitted:
+            # The user changed something while it was read: their changes win.
+            shelf.replace_states({**shelf.states, **self.shelf.states})
+        keep = self.query_one(ArticleList).current
+        self.shelf = shelf
+        self.busy = busy
+        self.is_loading = bool(busy)
         article_list = self.query_one(ArticleList)
-        article_list.empty_message = "No articles here."
-        self._apply_view(self.current_view)
+        article_list.empty_message = busy.capitalize() if busy else "No articles here."
+        if self.current_view.kind == "tag" and not any(
+            g.key == self.current_view.tag for g in shelf.groups
+        ):
+            self.current_view = ALL
+        self._apply_view(self.current_view, keep=keep)
         self._refresh_counts()
-        if library.skipped:
+        if shelf.skipped and not busy and not self._skips_announced:
+            self._skips_announced = True
             self.notify(
-                f"{plural(len(library.skipped), 'file')} could not be loaded. Press ! to see why.",
+                f"{plural(len(shelf.skipped), 'file')} could not be loaded. Press ! to see why.",
                 severity="warning",
                 timeout=6,
             )
+
+    def show_busy(self, busy: str) -> None:
+        self.busy = busy
+        self._show_status()
 
     @work(thread=True, exclusive=True, group="reload-states")
     def reload_states(self) -> None:
@@ -211,7 +259,7 @@ class MainScreen(Screen[None]):
             return
         submitted = self.writer.submitted
         self.writer.flush()  # our own writes first, so none of them is read back stale
-        articles = self.library.articles
+        articles = self.shelf.articles
         states = self.store.states(articles)
         self.app.call_from_thread(self._states_reloaded, articles, states, submitted)
 
@@ -220,9 +268,9 @@ class MainScreen(Screen[None]):
     ) -> None:
         if self.writer.submitted != submitted:
             return  # the user changed something meanwhile; what we read may predate it
-        if articles is not self.library.articles or states == self.states:
+        if articles is not self.shelf.articles or states == self.shelf.states:
             return
-        self.states = states
+        self.shelf.replace_states(states)
         self.query_one(ArticleList).refresh_rows()
         reader = self.query_one(Reader)
         if reader.article is not None:
@@ -232,32 +280,31 @@ class MainScreen(Screen[None]):
     # -- state -------------------------------------------------------------------
 
     def state_of(self, article: Article) -> ArticleState:
-        return self.states.get(article.identity, UNTOUCHED)
+        return self.shelf.state(article)
 
     def _apply_view(self, view: View, *, keep: Article | None = None) -> None:
         self.current_view = view
         article_list = self.query_one(ArticleList)
-        rows = filter_view(self.library.articles, self.states, view)
-        article_list.set_rows(self.library.articles, rows, self.state_of, keep=keep)
+        rows = self.shelf.rows(view)
+        article_list.set_rows(self.shelf.articles, rows, self.state_of, keep=keep)
         article_list.border_title = self._view_name(view)
         article_list.border_subtitle = f"{len(rows):,}"
         self._show_status()
 
     def _view_name(self, view: View) -> str:
         if view.kind == "tag":
-            name = next((g.name for g in self._groups if g.key == view.tag), view.tag)
-            return f"#{name}"
+            return f"#{self.shelf.tag_name(view.tag)}"
         return view.kind.capitalize()
 
     def _refresh_counts(self) -> None:
-        counts = count(self.library.articles, self.states)
-        self.query_one(TagSidebar).update_views(counts, self._groups, self.current_view)
+        self.query_one(TagSidebar).update_views(
+            self.shelf.counts, self.shelf.groups, self.current_view
+        )
         self._show_status()
 
-    def _show_status(self, busy: str = "") -> None:
-        counts = count(self.library.articles, self.states)
-        text = summary_line(counts, len(self.library.skipped))
-        self.query_one(StatusBar).show(self._view_name(self.current_view), text, busy)
+    def _show_status(self) -> None:
+        text = summary_line(self.shelf.counts, len(self.shelf.skipped))
+        self.query_one(StatusBar).show(self._view_name(self.current_view), text, self.busy)
 
     def _change(
         self,
@@ -268,26 +315,19 @@ class MainScreen(Screen[None]):
     ) -> list[Article]:
         """Apply a read or bookmark change: memory and screen now, the store in order."""
         now = time.time()
-        changed = []
-        for article in articles:
-            state = self.state_of(article)
-            if read is not None and state.read != read:
-                state = replace(state, read=read, read_set_at=now)
-            elif bookmarked is not None and state.bookmarked != bookmarked:
-                state = replace(state, bookmarked=bookmarked, bookmark_set_at=now)
-            else:
-                continue
-            self.states[article.identity] = state
-            changed.append(article)
+        if read is not None:
+            changed = self.shelf.set_read(articles, read, now)
+            if changed:
+                self.writer.submit(self.store.set_read, changed, read, now)
+        else:
+            changed = self.shelf.set_bookmarked(articles, bool(bookmarked), now)
+            if changed:
+                self.writer.submit(self.store.set_bookmarked, changed, bool(bookmarked), now)
         if not changed:
             return changed
-        if read is not None:
-            self.writer.submit(self.store.set_read, changed, read, now)
-        else:
-            self.writer.submit(self.store.set_bookmarked, changed, bool(bookmarked), now)
         self.query_one(ArticleList).refresh_rows()
         reader = self.query_one(Reader)
-        if reader.article is not None and reader.article in changed:
+        if reader.article is not None and reader.article.identity in {a.identity for a in changed}:
             reader.show_header(reader.article, self.state_of(reader.article))
         self._refresh_counts()
         return changed
@@ -308,7 +348,7 @@ class MainScreen(Screen[None]):
         reader = self.query_one(Reader)
         reader.border_title = article.relpath
         self._change([article], read=True)
-        await reader.show(article, self.state_of(article))
+        reader.show(article, self.state_of(article), self.shelf.root)
         reader.focus()
 
     # -- actions --------------------------------------------------------------------
@@ -331,7 +371,7 @@ class MainScreen(Screen[None]):
     def action_skipped(self) -> None:
         from aireader.ui.screens.skipped import SkippedScreen
 
-        self.app.push_screen(SkippedScreen(self.library.skipped))
+        self.app.push_screen(SkippedScreen(self.shelf.skipped))
 
     async def action_next_unread(self) -> None:
         article_list = self.query_one(ArticleList)

@@ -115,19 +115,25 @@ class ArticleList(ScrollView, can_focus=True):
         *,
         keep: Article | None = None,
     ) -> None:
-        """Show ``rows`` (indexes into ``articles``); keep the cursor on ``keep`` if present."""
+        """Show ``rows`` (indexes into ``articles``); keep the cursor on ``keep`` if present.
+
+        ``keep`` is matched by path, so it survives a reload that made new objects.
+        """
         self._articles, self._rows, self._state = articles, rows, state
         self.refresh_rows()
         self.virtual_size = Size(self.size.width, len(rows))
         index = 0
         if keep is not None:
-            # Linear, but only on a view change, never per keypress.
+            # Linear, but only on a view change or a reload, never per keypress.
+            wanted = keep.relpath
             for i, row in enumerate(rows):
-                if articles[row] is keep:
+                if articles[row].relpath == wanted:
                     index = i
                     break
+        old_top = int(self.scroll_offset.y)
         self.cursor = min(index, max(0, len(rows) - 1))
-        self.scroll_to(y=max(0, self.cursor - self.size.height // 3), animate=False)
+        if not old_top <= self.cursor < old_top + self.size.height:
+            self.scroll_to(y=max(0, self.cursor - self.size.height // 3), animate=False)
 
     def refresh_rows(self) -> None:
         """Redraw every visible row (after read-state or bookmarks changed)."""

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from aireader.core.article import Article, DateSource, Format
-from aireader.core.parse import strip_leading_title
+from aireader.core.parse import parse_file, strip_leading_title
 from aireader.core.store import ArticleState
+from aireader.core.text import chunks
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -59,34 +63,71 @@ class Reader(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
 
+    class Shown(Message):
+        """The article's text is fully on screen (or could not be read)."""
+
+        def __init__(self, article: Article, fresh: Article | None) -> None:
+            super().__init__()
+            self.article = article
+            self.fresh = fresh
+            """The article as parsed from disk just now; ``None`` if it could not be."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="page"):
             yield Static(Text(WELCOME), id="welcome")
             yield Static(id="header")
+            yield Static(id="notice")
             yield Markdown(id="markdown", open_links=False)
-            yield Static(id="plain")
+            yield Vertical(id="plain")
 
     def on_mount(self) -> None:
-        for part in ("#header", "#markdown", "#plain"):
+        for part in ("#header", "#notice", "#markdown", "#plain"):
             self.query_one(part).display = False
 
-    async def show(self, article: Article, state: ArticleState) -> None:
-        """Show ``article`` from its top."""
+    def show(self, article: Article, state: ArticleState, root: Path) -> None:
+        """Show ``article``: its header at once, its text as soon as it is read from disk."""
         self.article = article
         self.query_one("#welcome").display = False
+        self.query_one("#notice").display = False
         self.show_header(article, state)
-        body = strip_leading_title(article.body, article.title)
+        self.scroll_home(animate=False)
+        self._load_text(article, root)
+
+    @work(exclusive=True, group="reader-text")
+    async def _load_text(self, article: Article, root: Path) -> None:
+        """Read the file and render its text progressively: the opening first.
+
+        A newer ``show`` cancels this, so a long document never holds up the next.
+        """
         markdown = self.query_one("#markdown", Markdown)
-        plain = self.query_one("#plain", Static)
-        if article.format is Format.MARKDOWN:
+        plain = self.query_one("#plain", Vertical)
+        fresh = await asyncio.to_thread(parse_file, article.path, root)
+        if not isinstance(fresh, Article):
+            markdown.display = plain.display = False
+            notice = self.query_one("#notice", Static)
+            notice.update(Text(f"This file cannot be shown now: {fresh.reason}", "bold"))
+            notice.display = True
+            self.post_message(self.Shown(article, None))
+            return
+        body = strip_leading_title(fresh.body, fresh.title)
+        pieces = chunks(body)
+        if fresh.format is Format.MARKDOWN:
             plain.display = False
+            await plain.remove_children()
             markdown.display = True
-            await markdown.update(body)
+            await markdown.update(pieces[0])
+            for piece in pieces[1:]:
+                await asyncio.sleep(0)  # let keys through between pieces
+                await markdown.append(piece)
         else:
             markdown.display = False
+            await markdown.update("")
+            await plain.remove_children()
             plain.display = True
-            plain.update(Text(body.strip()))
-        self.scroll_home(animate=False)
+            for piece in pieces:
+                await plain.mount(Static(Text(piece.strip("\n")), classes="text-piece"))
+                await asyncio.sleep(0)
+        self.post_message(self.Shown(article, fresh))
 
     def show_header(self, article: Article, state: ArticleState) -> None:
         header = Text()

@@ -1,0 +1,132 @@
+"""Feeding the main screen from the index: paint at once, catch up, follow the folder.
+
+Runs in the main screen's thread worker. Everything slow happens here: reading
+the cache, statting and parsing files, reading read-state, building the shelf.
+The screen only swaps in the finished :class:`Shelf`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aireader.core.article import Article, Skipped
+from aireader.core.index import Index
+from aireader.core.shelf import Shelf
+
+if TYPE_CHECKING:
+    from aireader.ui.screens.main import MainScreen
+
+FIRST_PAINT = 300
+"""Rows read from the cache for the very first frame; the rest follows at once."""
+PREVIEW = 2_000
+"""Rows shown while a first index is being built."""
+POLL_SECONDS = 2.0
+
+
+class LibraryFeed:
+    """Keeps one main screen's shelf current with its folder until ``stop`` is set."""
+
+    def __init__(self, screen: MainScreen, index: Index, stop: threading.Event) -> None:
+        self.screen = screen
+        self.app = screen.app
+        self.index = index
+        self.stop = stop
+        self.root: Path = index.root
+
+    def load(self) -> None:
+        """Show what the cache knows, then bring it up to date with the folder."""
+        index = self.index
+        first = index.articles(limit=FIRST_PAINT)
+        if first:
+            self.post(first, index.skipped(), busy="loading…", final=False)
+            self.post(index.articles(), index.skipped(), busy="checking for changes…", final=False)
+        self.catch_up(cold=not first, always=True)
+
+    # -- bringing the index and the screen up to date ------------------------
+
+    def catch_up(self, *, cold: bool = False, always: bool = False) -> None:
+        """Sync the index with the folder; show the result when anything changed."""
+        if not self.root.is_dir():
+            self.busy("the folder is missing: showing what was last seen")
+            return
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            note = f"indexing… {done:,} of {total:,} files"
+            if cold and (last == 0.0 or now - last > 1.0):
+                self.post(self.index.articles(limit=PREVIEW), [], busy=note, final=False)
+                last = now
+            elif now - last > 0.2:
+                self.busy(note)
+                last = now
+
+        result = self.index.sync(on_progress=progress, cancelled=self.stop.is_set)
+        if result.any or always:
+            self.post(self.index.articles(), self.index.skipped(), busy="", final=True)
+        elif self.screen.busy:
+            self.busy("")
+
+    def follow(self) -> None:
+        """Watch the folder for changes (an OS watcher, else polling) until stopped."""
+        try:
+            import watchfiles
+        except ImportError:
+            self.poll()
+            return
+        try:
+            for _ in watchfiles.watch(
+                self.root,
+                watch_filter=self._relevant,
+                stop_event=self.stop,
+                debounce=300,
+                step=50,
+                raise_interrupt=False,
+            ):
+                self.catch_up()
+        except (OSError, RuntimeError):  # no watcher here (a limit, an odd filesystem)
+            self.poll()
+
+    def poll(self) -> None:
+        """Re-stat the folder now and then; slower on big folders, to stay cheap."""
+        interval = POLL_SECONDS
+        while not self.stop.wait(interval):
+            started = time.monotonic()
+            self.catch_up()
+            interval = max(POLL_SECONDS, 4 * (time.monotonic() - started))
+
+    def _relevant(self, change: object, path: str) -> bool:
+        """Anything not hidden: articles, and folders that may hold them."""
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in parts)
+
+    # -- handing results to the screen ----------------------------------------
+
+    def post(
+        self, articles: list[Article], skipped: Sequence[Skipped], *, busy: str, final: bool
+    ) -> None:
+        writer = self.screen.writer
+        submitted = writer.submitted
+        writer.flush()  # state read back must include the user's own last change
+        states = self.screen.store.states(articles, follow=final)
+        shelf = Shelf(self.root, articles, list(skipped), states)
+        self._call(self.screen.show_shelf, shelf, submitted, busy)
+
+    def busy(self, note: str) -> None:
+        self._call(self.screen.show_busy, note)
+
+    def _call(self, *args: object) -> None:
+        if self.stop.is_set():
+            return
+        try:
+            self.app.call_from_thread(*args)  # type: ignore[arg-type]
+        except RuntimeError:  # the app is closing
+            self.stop.set()
