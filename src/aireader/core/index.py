@@ -126,6 +126,27 @@ def _parse_chunk(paths: Sequence[str], root: str) -> list[tuple[object, ...]]:
     return out
 
 
+def _start_pool(
+    workers: int, chunks: list[list[str]], root: str
+) -> tuple[ProcessPoolExecutor, Iterator[list[tuple[object, ...]]]]:
+    """Start worker processes and hand them every chunk.
+
+    Helper processes (the fork server, the resource tracker) inherit standard
+    error; under a full-screen UI that is the terminal (or no real file at all),
+    so they get the null device instead while they start.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["aireader.core.index"])
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        try:
+            results = pool.map(_parse_chunk, chunks, [root] * len(chunks))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return pool, results
+
+
 class Index:
     """The cache of one library folder. Not thread-safe: use it from one thread."""
 
@@ -279,11 +300,16 @@ class Index:
         yield _parse_chunk(paths[:FIRST_CHUNK], root)
         rest = paths[FIRST_CHUNK:]
         chunks = [rest[start : start + BATCH] for start in range(0, len(rest), BATCH)]
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["aireader.core.index"])
-        pool = ProcessPoolExecutor(max_workers=min(cpus, 8), mp_context=context)
         try:
-            for rows in pool.map(_parse_chunk, chunks, [root] * len(chunks)):
+            pool, results = _start_pool(min(cpus, 8), chunks, root)
+        except (OSError, ValueError, RuntimeError):  # no processes here: parse in this one
+            for chunk in chunks:
+                if cancelled():
+                    raise SyncCancelled from None
+                yield _parse_chunk(chunk, root)
+            return
+        try:
+            for rows in results:
                 if cancelled():
                     raise SyncCancelled
                 yield rows

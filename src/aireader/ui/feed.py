@@ -53,18 +53,18 @@ class LibraryFeed:
         if not self.root.is_dir():
             self.busy("the folder is missing: showing what was last seen")
             return
-        last = 0.0
+        shown = noted = 0.0
 
         def progress(done: int, total: int) -> None:
-            nonlocal last
+            nonlocal shown, noted
             now = time.monotonic()
             note = f"indexing… {done:,} of {total:,} files"
-            if cold and (last == 0.0 or now - last > 1.0):
+            if cold and (shown == 0.0 or now - shown > 1.0):
                 self.post(self.index.articles(limit=PREVIEW), [], busy=note, final=False)
-                last = now
-            elif now - last > 0.2:
+                shown = noted = now
+            elif now - noted > 0.2:
                 self.busy(note)
-                last = now
+                noted = now
 
         result = self.index.sync(on_progress=progress, cancelled=self.stop.is_set)
         if result.any or always:

@@ -6,6 +6,7 @@ keys into calls on the core (views, the store) and shows what comes back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterable
@@ -194,10 +195,17 @@ class MainScreen(Screen[None]):
             LibraryFeed(self, index, worker.cancelled_event).load()
         except SyncCancelled:
             return
+        except Exception as exc:  # never let a loading fault take the reader down
+            self.app.call_from_thread(self._load_failed, exc)
+            return
         finally:
             index.close()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._start_following)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.show_busy("")
+        self.notify(f"Could not finish reading {self.folder}: {exc}", severity="error", timeout=15)
 
     def _start_following(self) -> None:
         """Watch the folder for the rest of the session.
@@ -217,6 +225,11 @@ class MainScreen(Screen[None]):
             LibraryFeed(self, index, self._stop_following).follow()
         except SyncCancelled:
             pass
+        except Exception as exc:  # the list stays as it is; say that it stopped following
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(
+                    self.notify, f"Stopped following changes in the folder: {exc}", timeout=10
+                )
         finally:
             index.close()
 
