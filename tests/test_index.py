@@ -170,3 +170,43 @@ def test_the_cache_lives_where_it_is_told(folder: Path, cache: Path) -> None:
     assert db.name.startswith("lib-")
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM article").fetchone()[0] == 2
+
+
+def test_worker_processes_start_under_a_full_screen_ui(folder: Path, tmp_path: Path) -> None:
+    """Textual's stand-in for stderr has no file descriptor (fileno() is -1); the
+    helper processes must start all the same (this once crashed the app)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    for i in range(30):
+        write(folder, f"many/{i:03d}.md", f"Many {i}")
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from aireader.core import index as ix
+
+        class Captured:
+            def write(self, text): return len(text)
+            def flush(self): pass
+            def fileno(self): return -1
+
+        sys.stderr = Captured()
+        ix.PARALLEL_FROM = 5
+        ix.FIRST_CHUNK = 2
+        index = ix.Index.open(Path({str(folder)!r}), Path({str(tmp_path / "c")!r}))
+        result = index.sync(workers=2)
+        print(result.added, len(index.articles()))
+        """
+    )
+    src = Path(index_module.__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(src)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["33", "32"]
