@@ -12,7 +12,7 @@ from aireader.core.views import ALL, BOOKMARKED, UNREAD, View, count
 
 def art(name: str, tags: tuple[str, ...] = (), identity: str | None = None) -> Article:
     return Article(
-        Path(f"/lib/{name}.md"), f"{name}.md", name, "", Format.MARKDOWN, identity or name,
+        f"/lib/{name}.md", f"{name}.md", name, "", Format.MARKDOWN, identity or name,
         tags=tags,
     )  # fmt: skip
 

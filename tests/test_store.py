@@ -28,7 +28,7 @@ WriteArticle = Callable[..., Path]
 def fake(identity: str, path: str | None = None) -> Article:
     """An article as the store sees it: only identity and path matter."""
     return Article(
-        path=Path(path or f"/lib/{identity}.md"),
+        location=path or f"/lib/{identity}.md",
         relpath=f"{identity}.md",
         title=identity,
         body="body",
@@ -251,8 +251,8 @@ store = Store.open(db)
 end = time.monotonic() + seconds
 i = 0
 while time.monotonic() < end and i < count:
-    own = Article(Path(f"/lib/{prefix}-{i}.md"), "x.md", "t", "b", Format.TEXT, f"{prefix}-{i}")
-    shared = Article(Path(f"/lib/shared-{i}.md"), "x.md", "t", "b", Format.TEXT, f"shared-{i}")
+    own = Article(f"/lib/{prefix}-{i}.md", "x.md", "t", "b", Format.TEXT, f"{prefix}-{i}")
+    shared = Article(f"/lib/shared-{i}.md", "x.md", "t", "b", Format.TEXT, f"shared-{i}")
     if mode == "read":
         store.set_read([own], True)
         store.set_read([shared], True)

@@ -165,7 +165,7 @@ def _run_app(folder: Path, args: argparse.Namespace) -> int:
 def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
     """An article as the JSON object ``aireader list --json`` prints."""
     return {
-        "path": str(article.path),
+        "path": article.location,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "date_source": str(article.date_source) if article.date_source else None,

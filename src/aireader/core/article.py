@@ -101,8 +101,8 @@ def count_words(text: str) -> int:
 class Article:
     """One article, parsed from one file. Plain data; no I/O."""
 
-    path: Path
-    """Absolute path of the file."""
+    location: str
+    """Absolute path of the file, as text (a Path per article costs memory at 100k)."""
     relpath: str
     """Path relative to the library folder, with ``/`` separators."""
     title: str
@@ -124,6 +124,11 @@ class Article:
     words: int = 0
     tag_keys: tuple[str, ...] = field(default=(), compare=False)
     """The grouping key of each tag (derived from ``tags``; computed once)."""
+
+    @property
+    def path(self) -> Path:
+        """Absolute path of the file."""
+        return Path(self.location)
 
     def __post_init__(self) -> None:
         if self.tags and not self.tag_keys:

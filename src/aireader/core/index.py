@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped
+from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import iter_entries
 from aireader.core.parse import parse_file
 
@@ -389,9 +389,33 @@ def _article_to_row(a: Article, stat_key: tuple[int, int]) -> tuple[object, ...]
     )
 
 
+_SHARED: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
+
+
+def _shared(text: object) -> str | None:
+    """One copy of a string many articles repeat (a tag, an author, a language)."""
+    if not isinstance(text, str):
+        return None
+    return _SHARED.setdefault(text, text)
+
+
+def _tags(column: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    tags = tuple(_SHARED.setdefault(t, t) for t in json.loads(str(column)))
+    keys = []
+    for tag in tags:
+        key = _KEYS.get(tag)
+        if key is None:
+            key = _KEYS[tag] = _SHARED.setdefault(tag_key(tag), tag_key(tag))
+        if key not in keys:
+            keys.append(key)
+    return tags, tuple(keys)
+
+
 def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
+    """An article as the list needs it: no body, no summary (both stay on disk)."""
     (rel, size, mtime_ns, identity, title, date, day_only, date_source, _sort_key, tags,
-     author, source, summary, lang, draft, link, fmt, words) = row  # fmt: skip
+     author, source, _summary, lang, draft, link, fmt, words) = row  # fmt: skip
     when = None
     if isinstance(date, str):
         try:
@@ -399,8 +423,9 @@ def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
         except ValueError:
             when = None
     assert isinstance(rel, str) and isinstance(mtime_ns, int)
+    tag_names, keys = _tags(tags)
     return Article(
-        path=root / rel,
+        location=f"{root}{os.sep}{rel}" if os.sep == "/" else str(root / rel),
         relpath=rel,
         title=str(title),
         body="",
@@ -408,11 +433,11 @@ def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
         identity=str(identity),
         date=when,
         date_source=DateSource(str(date_source)) if date_source else None,
-        tags=tuple(json.loads(str(tags))),
-        author=author if isinstance(author, str) else None,
-        source=source if isinstance(source, str) else None,
-        summary=summary if isinstance(summary, str) else None,
-        lang=lang if isinstance(lang, str) else None,
+        tags=tag_names,
+        tag_keys=keys,
+        author=_shared(author),
+        source=_shared(source),
+        lang=_shared(lang),
         draft=bool(draft),
         link=link if isinstance(link, str) else None,
         size=int(size) if isinstance(size, int) else 0,

@@ -436,7 +436,7 @@ def _parse(data: bytes, path: Path, relpath: str, mtime: float, keep_body: bool)
         link = source
 
     return Article(
-        path=path,
+        location=str(path),
         relpath=relpath,
         title=title,
         body=body if keep_body else "",

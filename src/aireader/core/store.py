@@ -189,12 +189,12 @@ class Store:
         by_identity = {row[0]: row for row in rows}
         by_path = {row[1]: row for row in rows}
         current_ids = {a.identity for a in articles}
-        current_paths = {str(a.path) for a in articles}
+        current_paths = {a.location for a in articles}
         out: dict[str, ArticleState] = {}
         rebind: list[tuple[str, str, str]] = []  # (new identity, path, old identity)
         repath: list[tuple[str, str]] = []  # (path, identity)
         for article in articles:
-            path = str(article.path)
+            path = article.location
             row = by_identity.get(article.identity)
             if row is None:
                 row = by_path.get(path)
@@ -232,7 +232,7 @@ class Store:
     def _set(self, what: str, articles: Iterable[Article], value: bool, when: float | None) -> None:
         column = {"read": "read", "bookmark": "bookmarked"}[what]
         stamp = time.time() if when is None else when
-        params = [(a.identity, str(a.path), int(value), stamp) for a in articles]
+        params = [(a.identity, a.location, int(value), stamp) for a in articles]
         if not params:
             return
         sql = (

@@ -44,7 +44,7 @@ class LibraryFeed:
         if first:
             self.post(first, index.skipped(), busy="loading…", final=False)
             self.post(index.articles(), index.skipped(), busy="checking for changes…", final=False)
-        self.catch_up(cold=not first, always=True)
+        self.catch_up(cold=not first, always=not first)
 
     # -- bringing the index and the screen up to date ------------------------
 

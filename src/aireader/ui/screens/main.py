@@ -262,7 +262,10 @@ class MainScreen(Screen[None]):
             )
 
     def show_busy(self, busy: str) -> None:
+        """Say what is under way (an empty note: nothing is)."""
         self.busy = busy
+        self.is_loading = bool(busy)
+        self.query_one(ArticleList).empty_message = busy.capitalize() or "No articles here."
         self._show_status()
 
     @work(thread=True, exclusive=True, group="reload-states")
@@ -349,7 +352,7 @@ class MainScreen(Screen[None]):
 
     @on(TagSidebar.Picked)
     def _view_picked(self, event: TagSidebar.Picked) -> None:
-        if event.view != self.current_view and not self.is_loading:
+        if event.view != self.current_view:
             self._apply_view(event.view, keep=self.query_one(ArticleList).current)
 
     @on(ArticleList.Opened)
