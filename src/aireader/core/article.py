@@ -35,6 +35,15 @@ class Format(StrEnum):
     TEXT = "text"
 
 
+EXTENSIONS: dict[str, Format] = {  # the files a library is made of
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".mdown": Format.MARKDOWN,
+    ".mkd": Format.MARKDOWN,
+    ".txt": Format.TEXT,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleDate:
     """A date as the file gave it: a whole day, or a moment with or without an offset."""

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import iter_entries
-from aireader.core.parse import parse_file
 
 SCHEMA = 1
 PARSER_VERSION = "1"
@@ -103,6 +102,8 @@ class SyncCancelled(Exception):
 
 def _for_index(path: Path, root: Path, prefix: int) -> Article | Skipped:
     """Parse one file, keeping what the index stores (no body: that stays on disk)."""
+    from aireader.core.parse import parse_file  # loaded only when something needs parsing
+
     relpath = str(path)[prefix:].replace(os.sep, "/")
     return parse_file(path, root, relpath=relpath, keep_body=False)
 
@@ -136,7 +137,7 @@ def _start_pool(
     so they get the null device instead while they start.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aireader.core.index"])
+    context.set_forkserver_preload(["aireader.core.index", "aireader.core.parse"])
     with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         try:

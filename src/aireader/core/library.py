@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aireader.core.article import Article, Skipped, tag_key
-from aireader.core.parse import EXTENSIONS, parse_file
+from aireader.core.article import EXTENSIONS, Article, Skipped, tag_key
 
 
 class NotAFolder(ValueError):
@@ -139,6 +138,8 @@ def load_library(
     on_progress: Callable[[int], None] | None = None,
 ) -> Library:
     """Scan ``root`` and parse every article file in it. Never raises for a bad file."""
+    from aireader.core.parse import parse_file  # the YAML and Markdown stack, only when parsing
+
     root = root.resolve()
     articles: list[Article] = []
     skipped: list[Skipped] = []

@@ -21,6 +21,7 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from aireader.core import fastyaml
 from aireader.core.article import (
+    EXTENSIONS,
     Article,
     ArticleDate,
     DateSource,
@@ -33,13 +34,6 @@ from aireader.core.article import (
 from aireader.core.dates import date_from_filename, date_from_mtime, parse_date
 from aireader.core.text import NotText, decode, neutralise, neutralise_line
 
-EXTENSIONS: dict[str, Format] = {
-    ".md": Format.MARKDOWN,
-    ".markdown": Format.MARKDOWN,
-    ".mdown": Format.MARKDOWN,
-    ".mkd": Format.MARKDOWN,
-    ".txt": Format.TEXT,
-}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TAGS = 64
 MAX_YAML_ALIASES = 64

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from aireader.core.article import Article, DateSource, Format
-from aireader.core.parse import parse_file, strip_leading_title
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -77,12 +79,23 @@ class Reader(VerticalScroll, can_focus=True):
             yield Static(Text(WELCOME), id="welcome")
             yield Static(id="header")
             yield Static(id="notice")
-            yield Markdown(id="markdown", open_links=False)
             yield Vertical(id="plain")
 
     def on_mount(self) -> None:
-        for part in ("#header", "#notice", "#markdown", "#plain"):
+        for part in ("#header", "#notice", "#plain"):
             self.query_one(part).display = False
+
+    async def _markdown(self) -> Markdown:
+        """The Markdown widget, made on first use: it and its parser cost start-up time."""
+        from textual.widgets import Markdown
+
+        found = self.query(Markdown)
+        if found:
+            return found.first()
+        widget = Markdown(id="markdown", open_links=False)
+        widget.display = False
+        await self.query_one("#page").mount(widget, after="#notice")
+        return widget
 
     def show(self, article: Article, state: ArticleState, root: Path) -> None:
         """Show ``article``: its header at once, its text as soon as it is read from disk."""
@@ -99,7 +112,9 @@ class Reader(VerticalScroll, can_focus=True):
 
         A newer ``show`` cancels this, so a long document never holds up the next.
         """
-        markdown = self.query_one("#markdown", Markdown)
+        from aireader.core.parse import parse_file, strip_leading_title
+
+        markdown = await self._markdown()
         plain = self.query_one("#plain", Vertical)
         fresh = await asyncio.to_thread(parse_file, article.path, root)
         if not isinstance(fresh, Article):
@@ -151,8 +166,7 @@ class Reader(VerticalScroll, can_focus=True):
         widget.update(header)
         widget.display = True
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """A click on a link is the user asking; only web and mail links are opened."""
         event.stop()
         href = event.href.strip()
