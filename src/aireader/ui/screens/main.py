@@ -7,6 +7,7 @@ keys into calls on the core (views, the store) and shows what comes back.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -391,10 +392,11 @@ class MainScreen(Screen[None]):
 
     async def action_next_unread(self) -> None:
         article_list = self.query_one(ArticleList)
-        candidates = list(article_list.iter_from_cursor())
+        candidates: Iterable[Article] = article_list.iter_from_cursor()
         current = article_list.current
         if current is not None and self.query_one(Reader).article is not current:
-            candidates.insert(0, current)  # the cursor's article was not opened yet: it is next
+            # The cursor's article was not opened yet: it is the next one.
+            candidates = itertools.chain([current], candidates)
         for article in candidates:
             if not self.state_of(article).read:
                 article_list.move_to(article)

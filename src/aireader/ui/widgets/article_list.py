@@ -6,7 +6,8 @@ per row, so moving the cursor costs the same with four articles or 100,000.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -157,10 +158,11 @@ class ArticleList(ScrollView, can_focus=True):
                 return i
         return None
 
-    def iter_from_cursor(self) -> Sequence[Article]:
-        """Articles after the cursor, then from the top (for "next unread")."""
-        order = [*range(self.cursor + 1, len(self._rows)), *range(0, self.cursor + 1)]
-        return [self._articles[self._rows[i]] for i in order]
+    def iter_from_cursor(self) -> Iterator[Article]:
+        """Articles after the cursor, then from the top (for "next unread"); lazily."""
+        articles, rows = self._articles, self._rows
+        for i in itertools.chain(range(self.cursor + 1, len(rows)), range(self.cursor + 1)):
+            yield articles[rows[i]]
 
     def visible_articles(self) -> list[Article]:
         return [self._articles[row] for row in self._rows]
