@@ -239,8 +239,11 @@ class Index:
     ) -> SyncResult:
         """Make the index match the folder. Stats every file, parses only what changed.
 
-        ``on_progress(done, total)`` is called as files are parsed. Folders that
-        cannot be read are recorded as skipped. Never raises for a bad file.
+        ``on_progress(done, total)`` is called as files are parsed (``total`` is 0
+        while the folder is still being walked: an empty index parses its first
+        files as soon as they are found, so there is something to show at once).
+        Folders that cannot be read are recorded as skipped. Never raises for a
+        bad file.
         When ``cancelled()`` turns true the sync stops soon, keeping what it wrote:
         raises :class:`SyncCancelled`.
         """
@@ -258,22 +261,28 @@ class Index:
         unchanged = 0
         root = self.root
         prefix = len(str(root)) + 1
+        early = 0  # files parsed during the walk
         for path, info in iter_entries(root, folder_errors):
             rel = str(path)[prefix:].replace(os.sep, "/")
             seen.add(rel)
             key = (info.st_size, info.st_mtime_ns)
             if known.get(rel) == key:
                 unchanged += 1
-            else:
-                todo.append(path)
-                stats[rel] = key
+                continue
+            todo.append(path)
+            stats[rel] = key
+            if not known and not early and len(todo) == FIRST_CHUNK:
+                self._write(_parse_chunk([str(p) for p in todo], str(root)), stats)
+                early = len(todo)
+                if on_progress is not None:
+                    on_progress(early, 0)
         for error in folder_errors:
             seen.add(error.relpath)
         gone = [rel for rel in known if rel not in seen]
         added = sum(1 for rel in stats if rel not in known)
 
-        done = 0
-        for batch in self._parse(todo, workers, cancelled):
+        done = early
+        for batch in self._parse(todo[early:], workers, cancelled):
             self._write(batch, stats)
             done += len(batch)
             if on_progress is not None:

@@ -58,7 +58,9 @@ class LibraryFeed:
         def progress(done: int, total: int) -> None:
             nonlocal shown, noted
             now = time.monotonic()
-            note = f"indexing… {done:,} of {total:,} files"
+            note = (
+                f"indexing… {done:,} of {total:,} files" if total else f"indexing… {done:,} files"
+            )
             if cold and (shown == 0.0 or now - shown > 1.0):
                 self.post(self.index.articles(limit=PREVIEW), [], busy=note, final=False)
                 shown = noted = now

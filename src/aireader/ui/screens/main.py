@@ -242,11 +242,13 @@ class MainScreen(Screen[None]):
         if self.writer.submitted != submitted:
             # The user changed something while it was read: their changes win.
             shelf.replace_states({**shelf.states, **self.shelf.states})
-        keep = self.query_one(ArticleList).current
+        article_list = self.query_one(ArticleList)
+        # A cursor still on the first row stays on the first row: newer articles
+        # found later belong above it, in view. Elsewhere, it stays on its article.
+        keep = article_list.current if article_list.cursor > 0 else None
         self.shelf = shelf
         self.busy = busy
         self.is_loading = bool(busy)
-        article_list = self.query_one(ArticleList)
         article_list.empty_message = busy.capitalize() if busy else "No articles here."
         if self.current_view.kind == "tag" and not any(
             g.key == self.current_view.tag for g in shelf.groups
