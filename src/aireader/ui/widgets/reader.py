@@ -17,6 +17,7 @@ from textual.widgets import Static
 from aireader.core.article import Article, DateSource, Format
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks
+from aireader.ui.widgets.long_text import LONG, LongText, render_piece
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -64,6 +65,8 @@ class Reader(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
+        self._root = Path()
+        self._rendered_width = 0
 
     class Shown(Message):
         """The article's text is fully on screen (or could not be read)."""
@@ -80,9 +83,10 @@ class Reader(VerticalScroll, can_focus=True):
             yield Static(id="header")
             yield Static(id="notice")
             yield Vertical(id="plain")
+            yield LongText(id="long")
 
     def on_mount(self) -> None:
-        for part in ("#header", "#notice", "#plain"):
+        for part in ("#header", "#notice", "#plain", "#long"):
             self.query_one(part).display = False
 
     async def _markdown(self) -> Markdown:
@@ -100,6 +104,7 @@ class Reader(VerticalScroll, can_focus=True):
     def show(self, article: Article, state: ArticleState, root: Path) -> None:
         """Show ``article``: its header at once, its text as soon as it is read from disk."""
         self.article = article
+        self._root = root
         self.query_one("#welcome").display = False
         self.query_one("#notice").display = False
         self.show_header(article, state)
@@ -126,7 +131,16 @@ class Reader(VerticalScroll, can_focus=True):
             return
         body = strip_leading_title(fresh.body, fresh.title)
         pieces = chunks(body)
-        if fresh.format is Format.MARKDOWN:
+        long_text = self.query_one("#long", LongText)
+        long_text.clear()
+        long_text.display = False
+        if len(body) > LONG:
+            markdown.display = plain.display = False
+            await markdown.update("")
+            await plain.remove_children()
+            long_text.display = True
+            await self._render_long(long_text, pieces, fresh.format is Format.MARKDOWN)
+        elif fresh.format is Format.MARKDOWN:
             plain.display = False
             await plain.remove_children()
             markdown.display = True
@@ -143,6 +157,27 @@ class Reader(VerticalScroll, can_focus=True):
                 await plain.mount(Static(Text(piece.strip("\n")), classes="text-piece"))
                 await asyncio.sleep(0)
         self.post_message(self.Shown(article, fresh))
+
+    def _long_width(self) -> int:
+        return max(20, min(self.query_one("#page").size.width or self.size.width, 88))
+
+    def on_resize(self) -> None:
+        """A long document was rendered for one width: render it again for the new one."""
+        long_text = self.query_one("#long", LongText)
+        if (
+            self.article is not None
+            and long_text.display
+            and self._rendered_width != self._long_width()
+        ):
+            self._load_text(self.article, self._root)
+
+    async def _render_long(self, target: LongText, pieces: list[str], markdown: bool) -> None:
+        """Render a long document a piece at a time in a thread; lines appear as they come."""
+        console = self.app.console
+        width = self._rendered_width = self._long_width()
+        for piece in pieces:
+            lines = await asyncio.to_thread(render_piece, console, piece, markdown, width)
+            target.add_lines(lines)
 
     def show_header(self, article: Article, state: ArticleState) -> None:
         header = Text()
