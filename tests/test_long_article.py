@@ -16,7 +16,8 @@ def long_markdown(paragraphs: int) -> str:
         f"Paragraph {i} of the long read, with *emphasis* and a [link](https://example.org/{i})."
         for i in range(paragraphs)
     )
-    return f"---\ntitle: A long read\ndate: 2024-01-01\n---\n\nOpening words here.\n\n{body}\n\nThe last words.\n"
+    front = "---\ntitle: A long read\ndate: 2024-01-01\n---\n\n"
+    return f"{front}Opening words here.\n\n{body}\n\nThe last words.\n"
 
 
 async def test_a_long_article_is_shown_whole_as_lines(tmp_path: Path) -> None:
