@@ -15,18 +15,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import iter_entries
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 SCHEMA = 1
 PARSER_VERSION = "1"
@@ -129,13 +131,16 @@ def _parse_chunk(paths: Sequence[str], root: str) -> list[tuple[object, ...]]:
 
 def _start_pool(
     workers: int, chunks: list[list[str]], root: str
-) -> tuple[ProcessPoolExecutor, Iterator[list[tuple[object, ...]]]]:
+) -> tuple[Executor, Iterator[list[tuple[object, ...]]]]:
     """Start worker processes and hand them every chunk.
 
     Helper processes (the fork server, the resource tracker) inherit standard
     error; under a full-screen UI that is the terminal (or no real file at all),
     so they get the null device instead while they start.
     """
+    import multiprocessing  # only a big sync needs processes
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["aireader.core.index", "aireader.core.parse"])
     with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):

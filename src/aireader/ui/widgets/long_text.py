@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.console import Console, RenderableType
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -24,6 +23,8 @@ LONG = 60_000
 
 def render_piece(console: Console, piece: str, markdown: bool, width: int) -> list[Strip]:
     """Lines for one piece of a document at ``width`` (safe to call from a thread)."""
+    from rich.markdown import Markdown  # markdown-it and Pygments: only for a long read
+
     renderable: RenderableType = (
         Markdown(piece, hyperlinks=False) if markdown else Text(piece.strip("\n") + "\n")
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -15,15 +14,15 @@ from aireader.core.library import TagGroup
 from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
 
 
-def _prompt(name: str, total: int, unread: int | None = None) -> Table:
-    grid = Table.grid(expand=True, padding=(0, 1))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
+def _prompt(width: int, name: str, total: int, unread: int | None = None) -> Text:
+    """``name`` on the left, the counts on the right, on one line of ``width`` cells."""
     numbers = Text(f"{total:,}")
     if unread:
         numbers = Text.assemble((f"{unread:,}", "bold"), "/", f"{total:,}")
-    grid.add_row(Text(name), numbers)
-    return grid
+    label = Text(name, no_wrap=True, overflow="ellipsis")
+    room = max(1, width - numbers.cell_len - 1)
+    label.truncate(room, overflow="ellipsis", pad=True)
+    return Text.assemble(label, " ", numbers, no_wrap=True)
 
 
 class TagSidebar(OptionList):
@@ -46,25 +45,41 @@ class TagSidebar(OptionList):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, TagSidebar.Picked)
 
+    _last: tuple[Counts, list[TagGroup]] | None = None
+
     def update_views(self, counts: Counts, groups: list[TagGroup], current: View) -> None:
-        """Rebuild the entries with fresh counts, keeping the highlight on ``current``."""
+        """Rebuild the entries with fresh counts, keeping the highlight on ``current``.
+
+        Plain one-line prompts, padded to the sidebar's width: cheap to measure,
+        even with hundreds of tags.
+        """
+        self._last = (counts, groups)
+        width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
         options: list[Option | None] = [
-            Option(_prompt("All", counts.articles, counts.unread), id=ALL.id),
-            Option(_prompt("Unread", counts.unread), id=UNREAD.id),
-            Option(_prompt("Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
+            Option(_prompt(width, "All", counts.articles, counts.unread), id=ALL.id),
+            Option(_prompt(width, "Unread", counts.unread), id=UNREAD.id),
+            Option(_prompt(width, "Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
         ]
         if groups:
             options.append(None)
         for group in groups:
             total = counts.tag_total.get(group.key, 0)
             unread = counts.tag_unread.get(group.key, 0)
-            options.append(Option(_prompt(group.name, total, unread), id=View("tag", group.key).id))
+            options.append(
+                Option(_prompt(width, group.name, total, unread), id=View("tag", group.key).id)
+            )
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             try:
                 self.highlighted = self.get_option_index(current.id)
             except Exception:  # the tag no longer exists: fall back to All
                 self.highlighted = 0
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            highlighted = self.highlighted_option
+            current = View.from_id(highlighted.id) if highlighted and highlighted.id else ALL
+            self.update_views(*self._last, current)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
