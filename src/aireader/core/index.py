@@ -34,7 +34,7 @@ SCHEMA = 1
 PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
-BATCH = 500
+BATCH = 1000
 FIRST_CHUNK = 100
 PARALLEL_FROM = 400
 """Fewer files than this to parse are parsed in this process: a pool costs more."""

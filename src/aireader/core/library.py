@@ -115,12 +115,13 @@ class Library:
 
     def tag_groups(self) -> list[TagGroup]:
         """Tags grouped case- and separator-insensitively, most used first."""
+        articles = self.articles
+        # Two passes that stay in C (Counter over generators), then one per spelling.
+        counts: Counter[str] = Counter(k for a in articles for k in a.tag_keys)
+        spelled: Counter[str] = Counter(t for a in articles for t in a.tags)
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        counts: Counter[str] = Counter()
-        for article in self.articles:
-            for tag in article.tags:
-                spellings[tag_key(tag)][tag] += 1
-            counts.update(article.tag_keys)
+        for tag, n in spelled.items():
+            spellings[tag_key(tag)][tag] += n
         groups = []
         for key, count in counts.items():
             # Most common spelling; ties go to the lowercase one, then alphabetical.

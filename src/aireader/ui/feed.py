@@ -24,6 +24,9 @@ FIRST_PAINT = 300
 """Rows read from the cache for the very first frame; the rest follows at once."""
 PREVIEW = 2_000
 """Rows shown while a first index is being built."""
+PREVIEW_EVERY = 3.0
+"""Seconds between those previews: each costs the UI thread time the index wants."""
+NOTE_EVERY = 0.5
 POLL_SECONDS = 2.0
 
 
@@ -61,10 +64,10 @@ class LibraryFeed:
             note = (
                 f"indexing… {done:,} of {total:,} files" if total else f"indexing… {done:,} files"
             )
-            if cold and (shown == 0.0 or now - shown > 1.0):
+            if cold and (shown == 0.0 or now - shown > PREVIEW_EVERY):
                 self.post(self.index.articles(limit=PREVIEW), [], busy=note, final=False)
                 shown = noted = now
-            elif now - noted > 0.2:
+            elif now - noted > NOTE_EVERY:
                 self.busy(note)
                 noted = now
 
