@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from aireader import __version__, paths
 from aireader.core.article import Article
-from aireader.core.library import Library, NotAFolder, check_folder, load_library
+from aireader.core.library import Library, NotAFolder, check_folder
 from aireader.core.store import ArticleState, Store, StoreError
 
 SUBCOMMANDS = ("list",)
@@ -180,8 +180,20 @@ def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
     }
 
 
+def _load(folder: Path) -> Library:
+    """The folder's articles through the index cache, as the reader sees them."""
+    from aireader.core.index import Index
+
+    index = Index.open(folder, paths.cache_dir())
+    try:
+        index.sync()
+        return Library(index.root, index.articles(), index.skipped())
+    finally:
+        index.close()
+
+
 def _list(folder: Path, args: argparse.Namespace) -> int:
-    library: Library = load_library(folder)
+    library = _load(folder)
     out = sys.stdout
     if isinstance(out, io.TextIOWrapper):
         out.reconfigure(errors="replace")  # a non-UTF-8 terminal gets "?", not a traceback
