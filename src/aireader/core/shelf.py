@@ -71,29 +71,25 @@ class Shelf:
 
     def set_read(self, articles: Iterable[Article], read: bool, when: float) -> list[Article]:
         """Mark articles read or unread; returns those whose state changed."""
-        changed: list[Article] = []
-        for article in articles:
-            state = self.state(article)
-            if state.read == read:
-                continue
-            self._count(article, state, -1)
-            state = replace(state, read=read, read_set_at=when)
-            self._count(article, state, +1)
-            self.states[article.identity] = state
-            changed.append(article)
-        return changed
+        return self._set(articles, "read", read, when)
 
     def set_bookmarked(
         self, articles: Iterable[Article], bookmarked: bool, when: float
     ) -> list[Article]:
         """Bookmark or un-bookmark articles; returns those whose state changed."""
+        return self._set(articles, "bookmarked", bookmarked, when)
+
+    def _set(
+        self, articles: Iterable[Article], flag: str, value: bool, when: float
+    ) -> list[Article]:
+        stamp = {"read": "read_set_at", "bookmarked": "bookmark_set_at"}[flag]
         changed: list[Article] = []
         for article in articles:
             state = self.state(article)
-            if state.bookmarked == bookmarked:
+            if getattr(state, flag) == value:
                 continue
             self._count(article, state, -1)
-            state = replace(state, bookmarked=bookmarked, bookmark_set_at=when)
+            state = replace(state, **{flag: value, stamp: when})
             self._count(article, state, +1)
             self.states[article.identity] = state
             changed.append(article)
