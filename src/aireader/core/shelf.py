@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from aireader.core.article import Article, Skipped
 from aireader.core.library import Library, TagGroup
@@ -89,7 +90,8 @@ class Shelf:
             if getattr(state, flag) == value:
                 continue
             self._count(article, state, -1)
-            state = replace(state, **{flag: value, stamp: when})
+            changes: dict[str, Any] = {flag: value, stamp: when}
+            state = replace(state, **changes)
             self._count(article, state, +1)
             self.states[article.identity] = state
             changed.append(article)
