@@ -40,12 +40,18 @@ class LibraryFeed:
         self.stop = stop
         self.root: Path = index.root
 
-    def load(self) -> None:
-        """Show what the cache knows, then bring it up to date with the folder."""
+    def load(self, *, painted: bool = False) -> None:
+        """Show what the cache knows, then bring it up to date with the folder.
+
+        ``painted``: the screen already shows the first rows from the cache.
+        """
         index = self.index
-        first = index.articles(limit=FIRST_PAINT)
+        first = painted or bool(index.articles(limit=1))
         if first:
-            self.post(first, index.skipped(), busy="loading…", final=False)
+            if not painted:
+                self.post(
+                    index.articles(limit=FIRST_PAINT), index.skipped(), busy="loading…", final=False
+                )
             self.post(index.articles(), index.skipped(), busy="checking for changes…", final=False)
         self.catch_up(cold=not first, always=not first)
 

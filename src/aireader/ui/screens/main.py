@@ -28,7 +28,7 @@ from aireader.core.index import Index, SyncCancelled
 from aireader.core.shelf import Shelf
 from aireader.core.store import ArticleState, Store
 from aireader.core.views import ALL, View, plural, summary_line
-from aireader.ui.feed import LibraryFeed
+from aireader.ui.feed import FIRST_PAINT, LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
@@ -183,17 +183,39 @@ class MainScreen(Screen[None]):
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
         self._show_status()
-        self.load()
+        self.load(painted=self._first_paint())
 
     # -- loading ---------------------------------------------------------------
 
+    def _first_paint(self) -> bool:
+        """Show the newest rows straight from the cache, in time for the first frame.
+
+        A bounded read (a few hundred rows, a few milliseconds) done here rather
+        than in the worker, so the first frame already has titles; the worker
+        does everything else.
+        """
+        try:
+            index = Index.open(self.folder, paths.cache_dir())
+        except Exception:  # the worker will say what is wrong
+            return False
+        try:
+            first = index.articles(limit=FIRST_PAINT)
+            if not first:
+                return False
+            states = self.store.states(first, follow=False)
+            shelf = Shelf(index.root, first, index.skipped(), states)
+        finally:
+            index.close()
+        self.show_shelf(shelf, self.writer.submitted, "loading…")
+        return True
+
     @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        """Paint from the index cache at once, then bring it up to date with the folder."""
+    def load(self, painted: bool = False) -> None:
+        """Read the whole cache, then bring it up to date with the folder."""
         worker = get_current_worker()
         index = Index.open(self.folder, paths.cache_dir())
         try:
-            LibraryFeed(self, index, worker.cancelled_event).load()
+            LibraryFeed(self, index, worker.cancelled_event).load(painted=painted)
         except SyncCancelled:
             return
         except Exception as exc:  # never let a loading fault take the reader down
