@@ -165,6 +165,12 @@ class Session:
             character = KEY_CHARACTERS.get(key, key if len(key) == 1 else None)
             self.app.post_message(events.Key(key, character))
             await self.pilot.pause()
+            # An opened article's text arrives from a worker: a person sees it
+            # before pressing the next key, so the test waits for it too.
+            reading = [w for w in self.app.workers if w.group == "reader-text"]
+            if reading:
+                await self.app.workers.wait_for_complete(reading)
+                await self.pilot.pause()
 
     def lines(self) -> list[str]:
         """The whole terminal, as text (modal screens drawn over the main one)."""

@@ -168,7 +168,6 @@ class MainScreen(Screen[None]):
                 yield ArticleList(id="articles")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
-        yield Footer()
 
     STACK_BELOW = 140
     """Narrower than this, the reading pane goes under the list instead of beside it."""
@@ -184,6 +183,8 @@ class MainScreen(Screen[None]):
         self.query_one(Reader).border_title = "Reading"
         self._show_status()
         self.load(painted=self._first_paint())
+        # The footer (a widget per key) comes a frame later: the titles come first.
+        self.call_after_refresh(self.mount, Footer())
 
     # -- loading ---------------------------------------------------------------
 
