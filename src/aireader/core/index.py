@@ -30,7 +30,7 @@ from aireader.core.library import iter_entries
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-SCHEMA = 1
+SCHEMA = 2
 PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
@@ -62,7 +62,7 @@ CREATE TABLE article (
     format TEXT NOT NULL,
     words INTEGER NOT NULL
 );
-CREATE INDEX article_order ON article (sort_key DESC, title, relpath);
+CREATE INDEX article_order ON article (sort_key DESC, title COLLATE NOCASE, relpath);
 CREATE TABLE skipped (
     relpath TEXT PRIMARY KEY,
     size INTEGER NOT NULL,

@@ -182,9 +182,14 @@ class MainScreen(Screen[None]):
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
         self._show_status()
-        self.load(painted=self._first_paint())
-        # The footer (a widget per key) comes a frame later: the titles come first.
-        self.call_after_refresh(self.mount, Footer())
+        painted = self._first_paint()
+        # The worker and the footer (a widget per key) start once the first frame is
+        # out: neither may hold the GIL or the layout while the titles are drawn.
+        self.call_after_refresh(self._after_first_frame, painted)
+
+    def _after_first_frame(self, painted: bool) -> None:
+        self.load(painted=painted)
+        self.mount(Footer())
 
     # -- loading ---------------------------------------------------------------
 
@@ -207,7 +212,7 @@ class MainScreen(Screen[None]):
             shelf = Shelf(index.root, first, index.skipped(), states)
         finally:
             index.close()
-        self.show_shelf(shelf, self.writer.submitted, "loading…")
+        self.show_shelf(shelf, self.writer.submitted, "loading…", sidebar=False)
         return True
 
     @work(thread=True, exclusive=True, group="load")
@@ -260,8 +265,12 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_following.set()
 
-    def show_shelf(self, shelf: Shelf, submitted: int, busy: str) -> None:
-        """Take a freshly loaded shelf (called on the UI thread)."""
+    def show_shelf(self, shelf: Shelf, submitted: int, busy: str, *, sidebar: bool = True) -> None:
+        """Take a freshly loaded shelf (called on the UI thread).
+
+        ``sidebar=False`` leaves the tag sidebar for the next shelf: measuring
+        hundreds of entries would hold up the first frame.
+        """
         if self.writer.submitted != submitted:
             # The user changed something while it was read: their changes win.
             shelf.replace_states({**shelf.states, **self.shelf.states})
@@ -278,7 +287,8 @@ class MainScreen(Screen[None]):
         ):
             self.current_view = ALL
         self._apply_view(self.current_view, keep=keep)
-        self._refresh_counts()
+        if sidebar:
+            self._refresh_counts()
         if shelf.skipped and not busy and not self._skips_announced:
             self._skips_announced = True
             self.notify(
