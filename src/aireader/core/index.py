@@ -35,7 +35,7 @@ PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
 BATCH = 1000
-FIRST_CHUNK = 100
+FIRST_CHUNK = 50
 PARALLEL_FROM = 400
 """Fewer files than this to parse are parsed in this process: a pool costs more."""
 
