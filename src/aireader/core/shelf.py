@@ -9,7 +9,7 @@ Pure data: it never touches the disk.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -112,8 +112,3 @@ class Shelf:
                     self._tag_unread[key] += sign
             if state.bookmarked:
                 self._bookmarked += sign
-
-
-def find(articles: Sequence[Article], relpath: str) -> Article | None:
-    """The article at ``relpath``, if any (linear; for tests and rare lookups)."""
-    return next((a for a in articles if a.relpath == relpath), None)
