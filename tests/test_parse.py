@@ -547,3 +547,13 @@ def test_any_text_as_toml_or_json_front_matter_never_raises(
 ) -> None:
     opening, closing = dialect
     _check_safe(parse(opening + front + closing + "Body.\n"))
+
+
+def test_reading_time_follows_the_length_of_the_text() -> None:
+    prose = "\n\n".join("This is a sentence of about ten words, give or take." for _ in range(46))
+    a = article(f"---\ntitle: T\n---\n{prose}\n")
+    assert a.words == 46 * 11
+    assert a.reading_minutes == 2
+    cjk = article("---\ntitle: T\n---\n" + "视频生成模型" * 80 + "\n")
+    assert abs(cjk.words - 480) <= 5
+    assert article("---\ntitle: T\n---\n\n").words == 0
