@@ -182,13 +182,17 @@ class MainScreen(Screen[None]):
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
         self._show_status()
-        painted = self._first_paint()
-        # The worker and the footer (a widget per key) start once the first frame is
-        # out: neither may hold the GIL or the layout while the titles are drawn.
-        self.call_after_refresh(self._after_first_frame, painted)
+        if self._first_paint():
+            # Titles are in the first frame: the worker and the footer (a widget
+            # per key) wait for it to be out, so neither holds it up.
+            self.call_after_refresh(self._after_first_frame)
+        else:
+            # Nothing cached: the titles come from the worker, so it starts now.
+            self.load(painted=False)
+            self.call_after_refresh(self.mount, Footer())
 
-    def _after_first_frame(self, painted: bool) -> None:
-        self.load(painted=painted)
+    def _after_first_frame(self) -> None:
+        self.load(painted=True)
         self.mount(Footer())
 
     # -- loading ---------------------------------------------------------------
@@ -212,7 +216,7 @@ class MainScreen(Screen[None]):
             shelf = Shelf(index.root, first, index.skipped(), states)
         finally:
             index.close()
-        self.show_shelf(shelf, self.writer.submitted, "loading…", sidebar=False)
+        self.show_shelf(shelf, self.writer.submitted, "loading…")
         return True
 
     @work(thread=True, exclusive=True, group="load")
@@ -265,11 +269,11 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_following.set()
 
-    def show_shelf(self, shelf: Shelf, submitted: int, busy: str, *, sidebar: bool = True) -> None:
+    def show_shelf(self, shelf: Shelf, submitted: int, busy: str) -> None:
         """Take a freshly loaded shelf (called on the UI thread).
 
-        ``sidebar=False`` leaves the tag sidebar for the next shelf: measuring
-        hundreds of entries would hold up the first frame.
+        The list comes first; the tag sidebar follows a frame later, since
+        measuring hundreds of entries would hold up the titles.
         """
         if self.writer.submitted != submitted:
             # The user changed something while it was read: their changes win.
@@ -287,8 +291,7 @@ class MainScreen(Screen[None]):
         ):
             self.current_view = ALL
         self._apply_view(self.current_view, keep=keep)
-        if sidebar:
-            self._refresh_counts()
+        self.call_after_refresh(self._refresh_counts)
         if shelf.skipped and not busy and not self._skips_announced:
             self._skips_announced = True
             self.notify(
