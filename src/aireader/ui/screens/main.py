@@ -187,13 +187,17 @@ class MainScreen(Screen[None]):
             # per key) wait for it to be out, so neither holds it up.
             self.call_after_refresh(self._after_first_frame)
         else:
-            # Nothing cached: the titles come from the worker, so it starts now.
+            # Nothing cached: the titles come from the worker, so it starts now
+            # (the footer follows the first titles, see show_shelf).
             self.load(painted=False)
-            self.call_after_refresh(self.mount, Footer())
 
     def _after_first_frame(self) -> None:
         self.load(painted=True)
-        self.mount(Footer())
+        self._ensure_footer()
+
+    def _ensure_footer(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer())
 
     # -- loading ---------------------------------------------------------------
 
@@ -292,6 +296,7 @@ class MainScreen(Screen[None]):
             self.current_view = ALL
         self._apply_view(self.current_view, keep=keep)
         self.call_after_refresh(self._refresh_counts)
+        self.call_after_refresh(self._ensure_footer)
         if shelf.skipped and not busy and not self._skips_announced:
             self._skips_announced = True
             self.notify(
