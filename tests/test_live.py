@@ -109,3 +109,18 @@ async def test_a_vanished_folder_keeps_what_was_shown(tmp_path: Path) -> None:
         assert [a.title for a in app.screen.query_one(ArticleList).visible_articles()] == [
             "Still here"
         ]
+
+
+async def test_the_footer_shows_the_keys_on_a_cold_and_a_warm_start(tmp_path: Path) -> None:
+    from textual.widgets import Footer
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    article(folder, "one.md", "First", 1)
+    for start in ("cold", "warm"):  # the second run finds the index the first one built
+        async with running(folder, tmp_path) as (app, pilot):
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            keys = " ".join(str(key.render()) for key in footer.children)
+            assert "Quit" in keys and "Next unread" in keys, (start, keys)
+            assert footer.region.height == 1, start

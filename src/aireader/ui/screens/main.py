@@ -198,6 +198,9 @@ class MainScreen(Screen[None]):
     def _ensure_footer(self) -> None:
         if not self.query(Footer):
             self.mount(Footer())
+            # A footer mounted late must be told the keys: it builds its entries
+            # when bindings change, which already happened before it existed.
+            self.call_after_refresh(self.refresh_bindings)
 
     # -- loading ---------------------------------------------------------------
 
