@@ -210,3 +210,21 @@ def test_worker_processes_start_under_a_full_screen_ui(folder: Path, tmp_path: P
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["33", "32"]
+
+
+def test_a_cache_another_process_is_writing_can_still_be_read(folder: Path, cache: Path) -> None:
+    """Two copies of aireader on one folder: the second reads the first's cache
+    (the first paint) while the first holds a write, and deletes nothing."""
+    Index.open(folder, cache).sync()
+    db = index_path(folder.resolve(), cache)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("DELETE FROM skipped")  # a write in flight, not committed
+    try:
+        index = Index.open(folder, cache, timeout=0.1)
+        assert index.path == db
+        assert {a.title for a in index.articles(limit=10)} == {"Alpha", "Beta"}
+        assert len(index.skipped()) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -164,31 +164,36 @@ class Index:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, cache_dir: Path) -> Index:
+    def open(cls, root: Path, cache_dir: Path, *, timeout: float = 10.0) -> Index:
         """Open the cache for ``root``; a missing, damaged or stale one starts empty.
 
-        If the cache cannot be written at all, the index lives in memory.
+        If the cache cannot be written at all, or another process holds it for
+        longer than ``timeout`` seconds, the index lives in memory (the other
+        process's cache is left alone).
         """
         root = root.resolve()
         path = index_path(root, cache_dir)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return cls(cls._connect(path, root), root, path)
+            return cls(cls._connect(path, root, timeout), root, path)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                return cls(cls._connect(":memory:", root, timeout), root, None)
         except (sqlite3.Error, OSError):
             pass
         for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             with contextlib.suppress(OSError):
                 stale.unlink(missing_ok=True)
         try:
-            return cls(cls._connect(path, root), root, path)
+            return cls(cls._connect(path, root, timeout), root, path)
         except (sqlite3.Error, OSError):
-            return cls(cls._connect(":memory:", root), root, None)
+            return cls(cls._connect(":memory:", root, timeout), root, None)
 
     @staticmethod
-    def _connect(path: Path | str, root: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    def _connect(path: Path | str, root: Path, timeout: float) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = OFF")  # a cache: a torn write costs a rebuild
             conn.execute("PRAGMA temp_store = MEMORY")

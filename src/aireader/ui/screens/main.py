@@ -212,7 +212,8 @@ class MainScreen(Screen[None]):
         does everything else.
         """
         try:
-            index = Index.open(self.folder, paths.cache_dir())
+            # Never wait here for another copy of aireader writing the cache.
+            index = Index.open(self.folder, paths.cache_dir(), timeout=0.2)
         except Exception:  # the worker will say what is wrong
             return False
         try:
