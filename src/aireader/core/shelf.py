@@ -17,7 +17,7 @@ from typing import Any
 from aireader.core.article import Article, Skipped
 from aireader.core.library import Library, TagGroup
 from aireader.core.store import UNTOUCHED, ArticleState
-from aireader.core.views import Counts, View, filter_view
+from aireader.core.views import Counts, View, count, filter_view
 
 
 @dataclass
@@ -31,24 +31,19 @@ class Shelf:
 
     def __post_init__(self) -> None:
         self.groups: list[TagGroup] = Library(self.root, self.articles, []).tag_groups()
-        self._unread = 0
-        self._bookmarked = 0
-        self._tag_total: Counter[str] = Counter()
-        self._tag_unread: Counter[str] = Counter()
         # Identical copies share one identity, hence one state: count them together.
         by_identity: dict[str, list[Article]] = {}
         for article in self.articles:
             by_identity.setdefault(article.identity, []).append(article)
         self._copies = {k: v for k, v in by_identity.items() if len(v) > 1}
-        for article in self.articles:
-            state = self.states.get(article.identity, UNTOUCHED)
-            keys = article.tag_keys
-            self._tag_total.update(keys)
-            if not state.read:
-                self._unread += 1
-                self._tag_unread.update(keys)
-            if state.bookmarked:
-                self._bookmarked += 1
+        self._recount()
+
+    def _recount(self) -> None:
+        """Count from scratch (on load); changes afterwards adjust the counts."""
+        counts = count(self.articles, self.states)
+        self._unread, self._bookmarked = counts.unread, counts.bookmarked
+        self._tag_total: Counter[str] = Counter(counts.tag_total)
+        self._tag_unread: Counter[str] = Counter(counts.tag_unread)
 
     # -- reading -------------------------------------------------------------
 
@@ -99,10 +94,8 @@ class Shelf:
 
     def replace_states(self, states: dict[str, ArticleState]) -> None:
         """Take a fresh copy of the state (another instance may have changed it)."""
-        fresh = Shelf(self.root, self.articles, self.skipped, states)
         self.states = states
-        self._unread, self._bookmarked = fresh._unread, fresh._bookmarked
-        self._tag_unread = fresh._tag_unread
+        self._recount()
 
     def _count(self, article: Article, state: ArticleState, sign: int) -> None:
         for copy in self._copies.get(article.identity, (article,)):
