@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -101,6 +101,18 @@ class Reader(VerticalScroll, can_focus=True):
         await self.query_one("#page").mount(widget, after="#notice")
         return widget
 
+    async def _clear_text(self) -> None:
+        """Hide and empty every kind of body (Markdown, plain, long) before the next."""
+        for widget in self.query("#markdown"):
+            widget.display = False
+            await cast("Markdown", widget).update("")
+        plain = self.query_one("#plain", Vertical)
+        plain.display = False
+        await plain.remove_children()
+        long_text = self.query_one("#long", LongText)
+        long_text.display = False
+        long_text.clear()
+
     def show(self, article: Article, state: ArticleState, root: Path) -> None:
         """Show ``article``: its header at once, its text as soon as it is read from disk."""
         self.article = article
@@ -119,11 +131,9 @@ class Reader(VerticalScroll, can_focus=True):
         """
         from aireader.core.parse import parse_file, strip_leading_title
 
-        markdown = await self._markdown()
-        plain = self.query_one("#plain", Vertical)
         fresh = await asyncio.to_thread(parse_file, article.path, root)
+        await self._clear_text()
         if not isinstance(fresh, Article):
-            markdown.display = plain.display = False
             notice = self.query_one("#notice", Static)
             notice.update(Text(f"This file cannot be shown now: {fresh.reason}", "bold"))
             notice.display = True
@@ -131,27 +141,19 @@ class Reader(VerticalScroll, can_focus=True):
             return
         body = strip_leading_title(fresh.body, fresh.title)
         pieces = chunks(body)
-        long_text = self.query_one("#long", LongText)
-        long_text.clear()
-        long_text.display = False
         if len(body) > LONG:
-            markdown.display = plain.display = False
-            await markdown.update("")
-            await plain.remove_children()
+            long_text = self.query_one("#long", LongText)
             long_text.display = True
             await self._render_long(long_text, pieces, fresh.format is Format.MARKDOWN)
         elif fresh.format is Format.MARKDOWN:
-            plain.display = False
-            await plain.remove_children()
+            markdown = await self._markdown()
             markdown.display = True
             await markdown.update(pieces[0])
             for piece in pieces[1:]:
                 await asyncio.sleep(0)  # let keys through between pieces
                 await markdown.append(piece)
         else:
-            markdown.display = False
-            await markdown.update("")
-            await plain.remove_children()
+            plain = self.query_one("#plain", Vertical)
             plain.display = True
             for piece in pieces:
                 await plain.mount(Static(Text(piece.strip("\n")), classes="text-piece"))
