@@ -51,6 +51,12 @@ class Terminal:
                   "-y", str(height), command)  # fmt: skip
         self.tmux("set-option", "-g", "status", "off")
 
+    def fresh_server(self) -> None:
+        """Stop this tmux server and use a new one: starting a session on a socket
+        whose server is still shutting down fails now and then."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        self.socket += "-again"
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
 
@@ -107,7 +113,7 @@ def test_installed_app_remembers_what_was_read(
     while not done.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert done.exists(), "aireader did not quit on q"
-    terminal.tmux("kill-server")
+    terminal.fresh_server()
 
     # Second run: the same article is still read.
     done.unlink()
