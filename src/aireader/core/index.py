@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -26,11 +27,13 @@ from typing import TYPE_CHECKING
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import iter_entries
+from aireader.core.query import WEIGHTS
+from aireader.core.words import fold
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-SCHEMA = 2
+SCHEMA = 3
 PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
@@ -42,7 +45,7 @@ PARALLEL_FROM = 400
 _SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE article (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     relpath TEXT NOT NULL UNIQUE,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
@@ -70,6 +73,33 @@ CREATE TABLE skipped (
     reason TEXT NOT NULL
 );
 """
+_FTS_SQL = (
+    "CREATE VIRTUAL TABLE article_text USING fts5("
+    "title, tags, author, source, body, tokenize = 'ascii', content = '')"
+)
+"""Contentless: the words are indexed, the text stays on disk. A row is never deleted
+(SQLite before 3.43 cannot); an article that changes gets a new id instead, and an
+id no longer in ``article`` is ignored. Too many such dead rows rebuild the index."""
+_PLAIN_TEXT_SQL = (
+    "CREATE TABLE article_text (rowid INTEGER PRIMARY KEY, "
+    "title TEXT, tags TEXT, author TEXT, source TEXT, body TEXT)"
+)
+"""Without FTS5, the folded text is kept and scanned instead."""
+DEAD_LIMIT = 20_000
+
+
+def _probe_fts5() -> bool:
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(a)")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+HAS_FTS5 = _probe_fts5()
+_MEMORY = itertools.count(1)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+
 _COLUMNS = (
     "relpath, size, mtime_ns, identity, title, date, date_day_only, date_source, sort_key, "
     "tags, author, source, summary, lang, draft, link, format, words"
@@ -103,18 +133,30 @@ class SyncCancelled(Exception):
 
 
 def _for_index(path: Path, root: Path, prefix: int) -> Article | Skipped:
-    """Parse one file, keeping what the index stores (no body: that stays on disk)."""
+    """Parse one file, body included (for the search text; the index does not keep it)."""
     from aireader.core.parse import parse_file  # loaded only when something needs parsing
 
     relpath = str(path)[prefix:].replace(os.sep, "/")
-    return parse_file(path, root, relpath=relpath, keep_body=False)
+    return parse_file(path, root, relpath=relpath, keep_body=True)
+
+
+def search_text(article: Article) -> tuple[str, str, str, str, str]:
+    """What the full-text index holds for an article, per column (see :mod:`words`)."""
+    return (
+        fold(article.title),
+        fold(" ".join(article.tags)),
+        fold(article.author or ""),
+        fold(article.source or ""),
+        fold(_LINK_TARGET.sub("]", article.body)),  # link targets are not prose
+    )
 
 
 def _parse_chunk(paths: Sequence[str], root: str) -> list[tuple[object, ...]]:
     """Worker-process entry point: parse a chunk of files into index rows.
 
     Rows, not objects, cross the process boundary: they pickle in a fraction of
-    the time.
+    the time. An article's row is its 18 columns followed by its 5 search-text
+    columns; a skipped file's is ``(relpath, reason)``.
     """
     base = Path(root)
     prefix = len(root) + 1
@@ -123,7 +165,7 @@ def _parse_chunk(paths: Sequence[str], root: str) -> list[tuple[object, ...]]:
         path = Path(p)
         result = _for_index(path, base, prefix)
         if isinstance(result, Article):
-            out.append(_article_to_row(result, _stat_key(path)))
+            out.append(_article_to_row(result, _stat_key(path)) + search_text(result))
         else:
             out.append((result.relpath, result.reason))
     return out
@@ -154,69 +196,107 @@ def _start_pool(
 
 
 class Index:
-    """The cache of one library folder. Not thread-safe: use it from one thread."""
+    """The cache of one library folder. Not thread-safe: use it from one thread, and
+    give another thread its own :meth:`reader`."""
 
-    def __init__(self, conn: sqlite3.Connection, root: Path, path: Path | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, root: Path, path: Path | None, *, fts: bool, uri: str
+    ) -> None:
         self._conn = conn
         self.root = root
         self.path = path
+        self.fts = fts
+        """True when words are looked up in an FTS5 index; False: a plain scan."""
+        self._uri = uri
 
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, cache_dir: Path, *, timeout: float = 10.0) -> Index:
+    def open(
+        cls, root: Path, cache_dir: Path, *, timeout: float = 10.0, fts: bool | None = None
+    ) -> Index:
         """Open the cache for ``root``; a missing, damaged or stale one starts empty.
 
         If the cache cannot be written at all, or another process holds it for
         longer than ``timeout`` seconds, the index lives in memory (the other
-        process's cache is left alone).
+        process's cache is left alone). ``fts=False`` forces the plain-scan
+        search (as on a Python whose SQLite lacks FTS5).
         """
+        use_fts = HAS_FTS5 if fts is None else fts and HAS_FTS5
         root = root.resolve()
         path = index_path(root, cache_dir)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return cls(cls._connect(path, root, timeout), root, path)
+            return cls._make(path, root, timeout, use_fts)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-                return cls(cls._connect(":memory:", root, timeout), root, None)
+                return cls._make(None, root, timeout, use_fts)
         except (sqlite3.Error, OSError):
             pass
         for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             with contextlib.suppress(OSError):
                 stale.unlink(missing_ok=True)
         try:
-            return cls(cls._connect(path, root, timeout), root, path)
+            return cls._make(path, root, timeout, use_fts)
         except (sqlite3.Error, OSError):
-            return cls(cls._connect(":memory:", root, timeout), root, None)
+            return cls._make(None, root, timeout, use_fts)
+
+    @classmethod
+    def _make(cls, path: Path | None, root: Path, timeout: float, fts: bool) -> Index:
+        if path is None:  # named, so that a reader in another thread can share it
+            uri = f"file:aireader-index-{next(_MEMORY)}?mode=memory&cache=shared"
+        else:
+            uri = path.as_uri()
+        return cls(cls._connect(uri, root, timeout, fts), root, path, fts=fts, uri=uri)
 
     @staticmethod
-    def _connect(path: Path | str, root: Path, timeout: float) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+    def _connect(uri: str, root: Path, timeout: float, fts: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            uri, isolation_level=None, check_same_thread=False, timeout=timeout, uri=True
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = OFF")  # a cache: a torn write costs a rebuild
             conn.execute("PRAGMA temp_store = MEMORY")
-            want = {"schema": str(SCHEMA), "parser": PARSER_VERSION, "root": str(root)}
+            want = {
+                "schema": str(SCHEMA),
+                "parser": PARSER_VERSION,
+                "root": str(root),
+                "text": "fts5" if fts else "plain",
+            }
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             if "meta" in tables:
                 have = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-                if have == want:
+                dead = int(have.get("dead", "0") or 0)
+                if all(have.get(k) == v for k, v in want.items()) and (
+                    dead <= DEAD_LIMIT
+                    or dead <= conn.execute("SELECT count(*) FROM article").fetchone()[0]
+                ):
                     return conn
                 conn.execute("BEGIN IMMEDIATE")
-                for table in ("meta", "article", "skipped"):
+                for table in ("meta", "article", "skipped", "article_text"):
                     conn.execute(f"DROP TABLE IF EXISTS {table}")
                 conn.execute("COMMIT")
             conn.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA_SQL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", want.items())
+            conn.execute(_FTS_SQL if fts else _PLAIN_TEXT_SQL)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", [*want.items(), ("dead", "0")])
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def reader(self) -> Index:
+        """A second, read-only handle on the same cache, for use in another thread."""
+        conn = sqlite3.connect(
+            self._uri, isolation_level=None, check_same_thread=False, timeout=10.0, uri=True
+        )
+        conn.execute("PRAGMA query_only = ON")
+        return Index(conn, self.root, self.path, fts=self.fts, uri=self._uri)
 
     def close(self) -> None:
         self._conn.close()
@@ -226,17 +306,53 @@ class Index:
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM article").fetchone()[0])
 
-    def articles(self, limit: int | None = None) -> list[Article]:
-        """Every indexed article (or the first ``limit``), newest first, without bodies."""
-        sql = f"SELECT {_COLUMNS} FROM article {_ORDER}"
+    def articles(self, limit: int | None = None, ids: list[int] | None = None) -> list[Article]:
+        """Every indexed article (or the first ``limit``), newest first, without bodies.
+
+        Their index ids, which full-text matches are given in, are appended to ``ids``.
+        """
+        sql = f"SELECT id, {_COLUMNS} FROM article {_ORDER}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         root = self.root
-        return [_row_to_article(row, root) for row in self._conn.execute(sql)]
+        out = []
+        for row in self._conn.execute(sql):
+            out.append(_row_to_article(row[1:], root))
+            if ids is not None:
+                ids.append(row[0])
+        return out
 
     def skipped(self) -> list[Skipped]:
         rows = self._conn.execute("SELECT relpath, reason FROM skipped ORDER BY relpath")
         return [Skipped(self.root / rel, rel, reason) for rel, reason in rows]
+
+    def match(self, expression: str) -> list[tuple[int, float]]:
+        """Ids of articles whose text matches an FTS5 expression, with a BM25 score
+        (higher is better; title and tags weigh more than the body)."""
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = (
+            f"SELECT rowid, -bm25(article_text, {weights}) FROM article_text "
+            "WHERE article_text MATCH ?"
+        )
+        return self._conn.execute(sql, (expression,)).fetchall()
+
+    def match_ids(self, expression: str) -> list[int]:
+        """Ids of the articles whose text matches, unranked (cheap for many hits)."""
+        sql = "SELECT rowid FROM article_text WHERE article_text MATCH ?"
+        return [i for (i,) in self._conn.execute(sql, (expression,))]
+
+    def count_matches(self, expression: str) -> int:
+        sql = "SELECT count(*) FROM article_text WHERE article_text MATCH ?"
+        return int(self._conn.execute(sql, (expression,)).fetchone()[0])
+
+    def texts(self) -> Iterator[tuple[int, tuple[str, str, str, str, str]]]:
+        """Every article's folded search text (the plain-scan engine; no FTS5)."""
+        rows = self._conn.execute(
+            "SELECT t.rowid, t.title, t.tags, t.author, t.source, t.body "
+            "FROM article_text t JOIN article a ON a.id = t.rowid"
+        )
+        for row in rows:
+            yield row[0], row[1:]
 
     # -- bringing it up to date --------------------------------------------
 
@@ -337,7 +453,7 @@ class Index:
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _write(self, rows: Iterable[tuple[object, ...]], stats: dict[str, tuple[int, int]]) -> None:
-        """Store parsed rows: 18-column article rows, or ``(relpath, reason)`` for a skip."""
+        """Store parsed rows: 23-column article rows, or ``(relpath, reason)`` for a skip."""
         articles, skipped = [], []
         for row in rows:
             if len(row) == 2:
@@ -346,20 +462,46 @@ class Index:
                 skipped.append((rel, size, mtime_ns, row[1]))
             else:
                 articles.append(row)
-        rels = [(row[0],) for row in articles] + [(row[0],) for row in skipped]
+        rels = [(str(row[0]),) for row in articles] + [(str(row[0]),) for row in skipped]
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("DELETE FROM article WHERE relpath = ?", rels)
-            conn.executemany("DELETE FROM skipped WHERE relpath = ?", rels)
+            self._delete(rels)
+            (last,) = conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'article'"
+            ).fetchone()
+            # Ids are never reused (a changed article gets a new one), so a dead
+            # full-text row can never match a live article.
+            ids = range(last + 1, last + 1 + len(articles))
             conn.executemany(
-                f"INSERT INTO article ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", articles
+                f"INSERT INTO article (id, {_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                [(i, *row[:18]) for i, row in zip(ids, articles, strict=True)],
+            )
+            conn.executemany(
+                "INSERT INTO article_text (rowid, title, tags, author, source, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, *row[18:]) for i, row in zip(ids, articles, strict=True)],
             )
             conn.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)", skipped)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _delete(self, rels: list[tuple[str]]) -> None:
+        """Forget files (inside a transaction); count the full-text rows left dead."""
+        conn = self._conn
+        if not self.fts:
+            conn.executemany(
+                "DELETE FROM article_text WHERE rowid = (SELECT id FROM article WHERE relpath = ?)",
+                rels,
+            )
+        dead = conn.executemany("DELETE FROM article WHERE relpath = ?", rels).rowcount
+        conn.executemany("DELETE FROM skipped WHERE relpath = ?", rels)
+        if self.fts and dead > 0:
+            conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'dead'", (dead,)
+            )
 
     def _record_folder_errors(self, errors: list[Skipped]) -> None:
         if errors:
@@ -369,8 +511,7 @@ class Index:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("DELETE FROM article WHERE relpath = ?", [(r,) for r in rels])
-            conn.executemany("DELETE FROM skipped WHERE relpath = ?", [(r,) for r in rels])
+            self._delete([(r,) for r in rels])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

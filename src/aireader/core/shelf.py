@@ -28,6 +28,8 @@ class Shelf:
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     states: dict[str, ArticleState] = field(default_factory=dict)
+    ids: list[int] = field(default_factory=list)
+    """Each article's id in the index (for full-text search), when it came from one."""
 
     def __post_init__(self) -> None:
         self.groups: list[TagGroup] = Library(self.root, self.articles, []).tag_groups()

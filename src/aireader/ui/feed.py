@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aireader.core.article import Article, Skipped
 from aireader.core.index import Index
 from aireader.core.shelf import Shelf
 
@@ -49,10 +47,8 @@ class LibraryFeed:
         first = painted or bool(index.articles(limit=1))
         if first:
             if not painted:
-                self.post(
-                    index.articles(limit=FIRST_PAINT), index.skipped(), busy="loading…", final=False
-                )
-            self.post(index.articles(), index.skipped(), busy="checking for changes…", final=False)
+                self.post(FIRST_PAINT, busy="loading…", final=False)
+            self.post(None, busy="checking for changes…", final=False)
         self.catch_up(cold=not first, always=not first)
 
     # -- bringing the index and the screen up to date ------------------------
@@ -71,7 +67,7 @@ class LibraryFeed:
                 f"indexing… {done:,} of {total:,} files" if total else f"indexing… {done:,} files"
             )
             if cold and (shown == 0.0 or now - shown > PREVIEW_EVERY):
-                self.post(self.index.articles(limit=PREVIEW), [], busy=note, final=False)
+                self.post(PREVIEW, busy=note, final=False, skipped=False)
                 shown = noted = now
             elif now - noted > NOTE_EVERY:
                 self.busy(note)
@@ -79,7 +75,7 @@ class LibraryFeed:
 
         result = self.index.sync(on_progress=progress, cancelled=self.stop.is_set)
         if result.any or always:
-            self.post(self.index.articles(), self.index.skipped(), busy="", final=True)
+            self.post(None, busy="", final=True)
         elif self.screen.busy:
             self.busy("")
 
@@ -122,13 +118,16 @@ class LibraryFeed:
     # -- handing results to the screen ----------------------------------------
 
     def post(
-        self, articles: list[Article], skipped: Sequence[Skipped], *, busy: str, final: bool
+        self, limit: int | None, *, busy: str, final: bool, skipped: bool = True
     ) -> None:
+        """Show the index's first ``limit`` articles (all for None) with their state."""
+        ids: list[int] = []
+        articles = self.index.articles(limit=limit, ids=ids)
         writer = self.screen.writer
         submitted = writer.submitted
         writer.flush()  # state read back must include the user's own last change
         states = self.screen.store.states(articles, follow=final)
-        shelf = Shelf(self.root, articles, list(skipped), states)
+        shelf = Shelf(self.root, articles, self.index.skipped() if skipped else [], states, ids)
         self._call(self.screen.show_shelf, shelf, submitted, busy)
 
     def busy(self, note: str) -> None:

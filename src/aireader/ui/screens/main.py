@@ -217,11 +217,12 @@ class MainScreen(Screen[None]):
         except Exception:  # the worker will say what is wrong
             return False
         try:
-            first = index.articles(limit=FIRST_PAINT)
+            ids: list[int] = []
+            first = index.articles(limit=FIRST_PAINT, ids=ids)
             if not first:
                 return False
             states = self.store.states(first, follow=False)
-            shelf = Shelf(index.root, first, index.skipped(), states)
+            shelf = Shelf(index.root, first, index.skipped(), states, ids)
         finally:
             index.close()
         self.show_shelf(shelf, self.writer.submitted, "loading…")

@@ -1,0 +1,589 @@
+"""The search language: one parser and one evaluator for the app and the command line.
+
+    sora video            both words (in any field)
+    "open source"         the exact phrase
+    -closed               without the word
+    sora OR veo           either
+    gen*                  a word starting with "gen"
+    tag:sora  author:lund  source:nytimes  title:wan  lang:pt  in:news/2024
+    is:unread  is:read  is:bookmarked  after:2024-03-01  before:2024-05
+    (a OR b) -c           parentheses group
+
+Words are matched case- and diacritic-insensitively (``inteligencia`` finds
+"Inteligência"); Chinese and Japanese are matched as substrings (``视频`` finds
+"视频生成"). ``after:`` includes the day (or month, or year) given, ``before:``
+excludes it, so ``after:2024-03 before:2024-04`` is March 2024.
+
+:func:`parse` raises :class:`QueryError` with a message for a person; a query is
+evaluated by :func:`evaluate` against a :class:`Corpus` whose full-text engine
+is either SQLite FTS5 (:func:`to_fts`) or a plain scan (:func:`text_matches`):
+both give the same hits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import compress
+from typing import Protocol
+
+from aireader.core.article import Article, tag_key
+from aireader.core.store import ArticleState
+from aireader.core.words import fold, is_cjk, query_tokens, tokens, word_spans
+
+COLUMNS = ("title", "tags", "author", "source", "body")
+"""The full-text columns, in index order."""
+WEIGHTS = (10.0, 5.0, 2.0, 2.0, 1.0)
+"""How much a match in each column counts: title and tags above the body."""
+
+TEXT_FIELDS = {"title": "title", "author": "author", "source": "source"}
+FIELDS = ("tag", "author", "source", "lang", "title", "is", "after", "before", "in")
+STATES = ("unread", "read", "bookmarked")
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood; the message says why, for a person."""
+
+
+# -- the tree -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Words that must appear in this order; the last may be a prefix."""
+
+    tokens: tuple[tuple[str, bool], ...]
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A condition on an article's metadata or state: ``tag:``, ``is:``, ``after:``…"""
+
+    name: str
+    value: str
+    prefix: bool = False
+    when: float = 0.0
+    """For ``after:``/``before:``: the start of the day, month or year, as a timestamp."""
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    nodes: tuple[Node, ...]
+
+
+Node = Text | Field | Not | And | Or
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query. ``root`` is None for an empty query, which matches everything."""
+
+    source: str
+    root: Node | None
+
+    @property
+    def ranked(self) -> bool:
+        """True when words decide the order (best match first), not the date."""
+        return any(True for _ in _positive_text(self.root))
+
+    def highlights(self, text: str) -> list[tuple[int, int]]:
+        """Where in ``text`` (a title, a line) the query's words are, to be highlighted."""
+        return highlight_spans(text, list(_positive_text(self.root)))
+
+
+EMPTY = Query("", None)
+
+
+# -- parsing --------------------------------------------------------------------
+
+_FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str  # "(", ")", "OR", "NOT", "term"
+    text: str = ""
+    quoted: bool = False
+    negated: bool = False
+    field: str | None = None
+
+
+def _lex(source: str) -> list[_Token]:
+    out: list[_Token] = []
+    i, n = 0, len(source)
+    negated = False
+    while i < n:
+        char = source[i]
+        if char.isspace():
+            i += 1
+            continue
+        if char in "()":
+            if char == ")" and negated:
+                raise QueryError("'-' needs a word after it")
+            out.append(_Token(char, negated=negated and char == "("))
+            negated = False
+            i += 1
+            continue
+        if char == "-" and i + 1 < n and not source[i + 1].isspace() and not negated:
+            negated = True
+            i += 1
+            continue
+        if char == '"':
+            end = source.find('"', i + 1)
+            if end < 0:
+                raise QueryError('unclosed quote: add the closing "')
+            star = end + 1 < n and source[end + 1] == "*"
+            text = source[i + 1 : end] + ("*" if star else "")
+            out.append(_Token("term", text, quoted=True, negated=negated))
+            negated = False
+            i = end + 1 + star
+            continue
+        start = i
+        while i < n and not source[i].isspace() and source[i] not in "()":
+            if source[i] == '"':
+                if not _FIELD.fullmatch(source[start:i] + "x") or source[i - 1] != ":":
+                    break
+                end = source.find('"', i + 1)
+                if end < 0:
+                    raise QueryError('unclosed quote: add the closing "')
+                i = end + 1
+                if i < n and source[i] == "*":
+                    i += 1
+                break
+            i += 1
+        word = source[start:i]
+        if word in ("OR", "AND", "NOT") and not negated:
+            if word != "AND":
+                out.append(_Token(word))
+            continue
+        field_match = _FIELD.fullmatch(word)
+        if field_match and not field_match.group(2).startswith("//"):
+            name, value = field_match.group(1).lower(), field_match.group(2)
+            quoted = value.startswith('"')
+            if quoted:
+                star = value.endswith("*")
+                value = value[1 : -2 if star else -1] + ("*" if star else "")
+            out.append(_Token("term", value, quoted=quoted, negated=negated, field=name))
+        else:
+            out.append(_Token("term", word, negated=negated))
+        negated = False
+    if negated:
+        raise QueryError("'-' needs a word after it")
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        token = self.peek()
+        if token is not None:
+            raise QueryError("unmatched ')'" if token.kind == ")" else f"unexpected {token.kind}")
+        return node
+
+    def or_expr(self) -> Node | None:
+        parts = [self.and_expr()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.at += 1
+            parts.append(self.and_expr())
+        if len(parts) > 1 and any(p is _NOTHING for p in parts):
+            raise QueryError("OR needs something on each side")
+        kept = [p for p in parts if p is not None and p is not _NOTHING]
+        if not kept:
+            return _NOTHING if parts == [_NOTHING] else None
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
+
+    def and_expr(self) -> Node | None:
+        parts: list[Node | None] = []
+        saw_any = False
+        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
+            saw_any = True
+            parts.append(self.unary())
+        if not saw_any:
+            return _NOTHING
+        kept = [p for p in parts if p is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else And(tuple(kept))
+
+    def unary(self) -> Node | None:
+        token = self.tokens[self.at]
+        if token.kind == "NOT":
+            self.at += 1
+            if self.peek() is None or self.peek().kind in ("OR", ")"):  # type: ignore[union-attr]
+                raise QueryError("NOT needs a word after it")
+            inner = self.unary()
+            return Not(inner) if inner is not None else None
+        self.at += 1
+        if token.kind == "(":
+            inner = self.or_expr()
+            closing = self.peek()
+            if closing is None or closing.kind != ")":
+                raise QueryError("missing ')'")
+            self.at += 1
+            if inner is _NOTHING:
+                raise QueryError("empty ( )")
+            if inner is None:
+                return None
+            return Not(inner) if token.negated else inner
+        node = _term(token)
+        if node is None:
+            return None
+        return Not(node) if token.negated else node
+
+
+_NOTHING: Node = And(())  # a marker: no terms at all between operators
+
+
+def _term(token: _Token) -> Node | None:
+    text = token.text
+    prefix = text.endswith("*")
+    if prefix:
+        text = text[:-1]
+    if token.field is None:
+        return _text(text, prefix, None)
+    name = token.field
+    if name not in FIELDS:
+        raise QueryError(f"unknown field '{name}:' (fields: {', '.join(f + ':' for f in FIELDS)})")
+    if not text.strip():
+        raise QueryError(f"{name}: needs a value, e.g. {_EXAMPLES[name]}")
+    if name in TEXT_FIELDS:
+        node = _text(text, prefix, TEXT_FIELDS[name])
+        if node is None:
+            raise QueryError(f"{name}: needs letters or digits, e.g. {_EXAMPLES[name]}")
+        return node
+    if name == "is":
+        value = text.strip().lower()
+        if value not in STATES:
+            raise QueryError(f"is: takes {', '.join(STATES[:-1])} or {STATES[-1]}, not '{text}'")
+        return Field("is", value)
+    if name in ("after", "before"):
+        return Field(name, text, when=_day_start(name, text))
+    if name == "tag":
+        return Field("tag", tag_key(text), prefix=prefix)
+    if name == "lang":
+        return Field("lang", text.strip().lower().replace("_", "-"), prefix=prefix)
+    # in:
+    return Field("in", fold(text).strip("/"), prefix=True)
+
+
+_EXAMPLES = {
+    "tag": "tag:sora",
+    "author": "author:lund",
+    "source": "source:reuters",
+    "title": "title:sora",
+    "lang": "lang:pt",
+    "is": "is:unread",
+    "after": "after:2024-03-01",
+    "before": "before:2024-05",
+    "in": "in:news/2024",
+}
+
+
+def _text(text: str, prefix: bool, column: str | None) -> Text | None:
+    found = query_tokens(text)
+    if not found:
+        return None
+    if prefix:
+        last, _ = found[-1]
+        found[-1] = (last, True)
+    return Text(tuple(found), column)
+
+
+def _day_start(name: str, text: str) -> float:
+    match = _DATE.fullmatch(text.strip())
+    problem = f"bad date '{text}' in {name}: (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    if match is None:
+        raise QueryError(problem)
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return datetime(year, month, day, tzinfo=UTC).timestamp()
+    except (ValueError, OverflowError):
+        raise QueryError(problem) from None
+
+
+def parse(source: str) -> Query:
+    """Parse a query; raises :class:`QueryError` saying what is wrong."""
+    root = _Parser(_lex(source)).parse()
+    return Query(source, None if root is _NOTHING else root)
+
+
+# -- the full-text part -----------------------------------------------------------
+
+
+def is_text(node: Node) -> bool:
+    """True when the whole subtree can be answered by the full-text engine alone."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, Field):
+        return False
+    if isinstance(node, Not):
+        return False  # only as a part of an And with something positive
+    if isinstance(node, Or):
+        return all(is_text(n) for n in node.nodes)
+    positives = [n for n in node.nodes if not isinstance(n, Not)]
+    negatives = [n.node for n in node.nodes if isinstance(n, Not)]
+    return bool(positives) and all(is_text(n) for n in positives + negatives)
+
+
+def to_fts(node: Node) -> str:
+    """An FTS5 MATCH expression for a subtree where :func:`is_text` holds."""
+    if isinstance(node, Text):
+        phrase = " + ".join(
+            f'"{token}"' + (" *" if prefix else "") for token, prefix in node.tokens
+        )
+        return f"{{{node.column}}} : ({phrase})" if node.column else f"({phrase})"
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts(n) for n in node.nodes) + ")"
+    assert isinstance(node, And)
+    positives = [to_fts(n) for n in node.nodes if not isinstance(n, Not)]
+    negatives = [to_fts(n.node) for n in node.nodes if isinstance(n, Not)]
+    return "(" + " AND ".join(positives) + ")" + "".join(f" NOT {n}" for n in negatives)
+
+
+Document = Sequence[Sequence[str]]
+"""A row's tokens, one sequence per column of :data:`COLUMNS`."""
+
+
+def text_matches(node: Node, document: Document) -> bool:
+    """The plain-scan engine: whether a text subtree matches a row's tokens."""
+    if isinstance(node, Text):
+        columns = [document[COLUMNS.index(node.column)]] if node.column else document
+        return any(_phrase_at(node.tokens, column) for column in columns)
+    if isinstance(node, Or):
+        return any(text_matches(n, document) for n in node.nodes)
+    if isinstance(node, Not):
+        return not text_matches(node.node, document)
+    assert isinstance(node, And)
+    return all(text_matches(n, document) for n in node.nodes)
+
+
+def _phrase_at(phrase: Sequence[tuple[str, bool]], words: Sequence[str]) -> bool:
+    first, first_prefix = phrase[0]
+    width = len(phrase)
+    for start in range(len(words) - width + 1):
+        word = words[start]
+        if not (word.startswith(first) if first_prefix else word == first):
+            continue
+        if all(
+            words[start + k].startswith(t) if p else words[start + k] == t
+            for k, (t, p) in enumerate(phrase[1:], 1)
+        ):
+            return True
+    return False
+
+
+def document_tokens(columns: Sequence[str]) -> list[list[str]]:
+    """Tokens per column of folded row text, as stored in the index."""
+    return [tokens(c) for c in columns]
+
+
+def text_score(node: Node, document: Document, stats: ScanStats) -> float:
+    """A BM25 score for the plain scan, weighted per column like the FTS5 ranking."""
+    score = 0.0
+    length = sum(len(c) for c in document) or 1
+    for leaf in _positive_text(node):
+        frequency = 0.0
+        for weight, name, column in zip(WEIGHTS, COLUMNS, document, strict=True):
+            if leaf.column and leaf.column != name:
+                continue
+            frequency += weight * _count(leaf.tokens, column)
+        if not frequency:
+            continue
+        have = stats.having(leaf)
+        idf = max(math.log((stats.rows - have + 0.5) / (have + 0.5)), 1e-6)
+        k1, b = 1.2, 0.75
+        score += idf * frequency * (k1 + 1) / (frequency + k1 * (1 - b + b * length / stats.mean))
+    return score
+
+
+def _count(phrase: Sequence[tuple[str, bool]], words: Sequence[str]) -> int:
+    return sum(
+        1 for start in range(len(words)) if _phrase_at(phrase, words[start : start + len(phrase)])
+    )
+
+
+@dataclass
+class ScanStats:
+    """Row count, mean length and phrase document counts for scan-engine scoring."""
+
+    rows: int
+    mean: float
+    having: Callable[[Text], int]
+
+
+# -- evaluating -----------------------------------------------------------------
+
+
+class Corpus(Protocol):
+    """What a query is evaluated against: articles in list order, their state, a text engine."""
+
+    @property
+    def articles(self) -> Sequence[Article]: ...
+
+    def state(self, position: int) -> ArticleState: ...
+
+    def sort_key(self, position: int) -> float:
+        """The article's date as a timestamp (its file's time when it has none)."""
+        ...
+
+    def text(self, node: Node) -> dict[int, float]:
+        """Positions whose text matches a subtree for which :func:`is_text` holds, with a score
+        (higher is better)."""
+        ...
+
+
+def evaluate(query: Query, corpus: Corpus) -> list[int]:
+    """Positions of the matching articles: best match first when words rank them,
+    otherwise in the corpus's own order."""
+    count = len(corpus.articles)
+    if query.root is None:
+        return list(range(count))
+    scores: dict[int, float] = {}
+    hits = _evaluate(query.root, corpus, scores, True)
+    mark = bytearray(count)
+    for i in hits:
+        mark[i] = 1
+    ordered = list(compress(range(count), mark))  # the corpus's order, at C speed
+    if scores:
+        ordered.sort(key=lambda i: -scores.get(i, 0.0))  # stable: ties keep that order
+    return ordered
+
+
+def _evaluate(node: Node, corpus: Corpus, scores: dict[int, float], positive: bool) -> set[int]:
+    if is_text(node):
+        found = corpus.text(node)
+        if positive:
+            for position, score in found.items():
+                scores[position] = scores.get(position, 0.0) + score
+        return set(found)
+    if isinstance(node, Field):
+        test = _predicate(node, corpus)
+        return {i for i in range(len(corpus.articles)) if test(i)}
+    if isinstance(node, Not):
+        inner = _evaluate(node.node, corpus, {}, False)
+        return set(range(len(corpus.articles))) - inner
+    if isinstance(node, Or):
+        out: set[int] = set()
+        for child in node.nodes:
+            out |= _evaluate(child, corpus, scores, positive)
+        return out
+    # And: one full-text query for the words, then the cheap conditions over its hits.
+    assert isinstance(node, And)
+    words = [n for n in node.nodes if is_text(n) or (isinstance(n, Not) and is_text(n.node))]
+    tests: list[Callable[[int], bool]] = []
+    sets: list[set[int]] = []
+    if words and any(not isinstance(n, Not) for n in words):
+        group = words[0] if len(words) == 1 else And(tuple(words))
+        sets.append(_evaluate(group, corpus, scores, positive))
+    else:
+        words = []
+    for child in node.nodes:
+        if child in words:
+            continue
+        if isinstance(child, Field):
+            tests.append(_predicate(child, corpus))
+        elif isinstance(child, Not) and isinstance(child.node, Field):
+            test = _predicate(child.node, corpus)
+            tests.append(lambda i, test=test: not test(i))  # type: ignore[misc]
+        else:
+            sets.append(_evaluate(child, corpus, scores, positive))
+    if sets:
+        sets.sort(key=len)
+        candidates: Iterable[int] = set.intersection(*sets)
+    else:
+        candidates = range(len(corpus.articles))
+    return {i for i in candidates if all(test(i) for test in tests)}
+
+
+def _predicate(node: Field, corpus: Corpus) -> Callable[[int], bool]:
+    articles = corpus.articles
+    name, value = node.name, node.value
+    if name == "is":
+        attribute = {"unread": "read", "read": "read", "bookmarked": "bookmarked"}[value]
+        want = value != "unread"
+        return lambda i: getattr(corpus.state(i), attribute) is want
+    if name == "tag":
+        if node.prefix:
+            return lambda i: any(k.startswith(value) for k in articles[i].tag_keys)
+        return lambda i: value in articles[i].tag_keys
+    if name == "lang":
+
+        def lang(i: int) -> bool:
+            have = (articles[i].lang or "").lower().replace("_", "-")
+            return have == value or have.startswith(value if node.prefix else value + "-")
+
+        return lang
+    if name == "after":
+        return lambda i: corpus.sort_key(i) >= node.when
+    if name == "before":
+        return lambda i: corpus.sort_key(i) < node.when
+    # in: a folder (or a file) under the library
+    return lambda i: (p := fold(articles[i].relpath)) == value or p.startswith(value + "/")
+
+
+def _positive_text(node: Node | None) -> Iterable[Text]:
+    if isinstance(node, Text):
+        yield node
+    elif isinstance(node, And | Or):
+        for child in node.nodes:
+            yield from _positive_text(child)
+
+
+def highlight_spans(text: str, leaves: Sequence[Text]) -> list[tuple[int, int]]:
+    """Spans of ``text`` matching the words of ``leaves`` (every word of a phrase)."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    cjk: set[str] = set()
+    for leaf in leaves:
+        for token, prefix in leaf.tokens:
+            if is_cjk(token):
+                cjk.add(token)
+            elif prefix:
+                prefixes.append(token)
+            else:
+                exact.add(token)
+    spans: list[tuple[int, int]] = []
+    if exact or prefixes:
+        for start, end, folded in word_spans(text):
+            for word in tokens(folded):
+                if word in exact or any(word.startswith(p) for p in prefixes):
+                    spans.append((start, end))
+                    break
+    for token in cjk:
+        at = text.find(token)
+        while at >= 0:
+            spans.append((at, at + len(token)))
+            at = text.find(token, at + 1)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
