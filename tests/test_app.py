@@ -815,4 +815,4 @@ async def test_usable_at_small_and_large_sizes(size: tuple[int, int], start: Sta
         assert s.saved(first.title).read and s.saved(first.title).bookmarked
         await s.press("question_mark")
         assert isinstance(s.app.screen, HelpScreen)
-        assert "Open the next unread article" in s.text(s.app.screen.query_one("#help-body"))
+        assert "Next unread article" in s.text(s.app.screen.query_one("#help-body"))

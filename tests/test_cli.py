@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -97,7 +98,7 @@ def test_version() -> None:
     assert result.stdout.strip() == f"aireader {aireader.__version__}"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["search", "--help"]])
 def test_help(args: list[str]) -> None:
     result = run(*args)
     assert result.returncode == 0
@@ -349,3 +350,374 @@ def test_output_closed_early_is_not_an_error(library_dir: Path) -> None:
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err
     assert "BrokenPipe" not in err
+
+
+# ---------------------------------------------------------------------------
+# search
+
+FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8
+SEARCH_KEYS = JSON_KEYS | {"rank", "relpath", "snippet", "highlights", "source"}
+
+
+def blocks(text: str) -> list[list[str]]:
+    """Text-mode search output: one block of lines per hit."""
+    return [block.splitlines() for block in text.split("\n\n")] if text else []
+
+
+def snippet_of(block: list[str]) -> str:
+    """A hit's snippet, its wrapped lines joined again."""
+    assert all(line.startswith("    ") for line in block[2:]), block
+    return " ".join(line.strip() for line in block[2:])
+
+
+@pytest.fixture
+def search_library(library_dir: Path, write_article: WriteArticle) -> Path:
+    """Articles for search: Sora in a body and in a title, Portuguese, Chinese."""
+    write_article(
+        "news/body-match.md",
+        "---\ntitle: Gardening notes\ndate: 2024-05-01\ntags: [garden]\nauthor: Bo\n"
+        f"source: example.org\nlang: en\n---\n{FILLER}\n\n{FILLER}A new model called Sora "
+        f"makes short clips from text. {FILLER}\n\n{FILLER}\n",
+    )
+    write_article(
+        "title-match.md",
+        "---\ntitle: Sora arrives\ndate: 2024-01-10\ntags: [video]\n---\n"
+        f"The model makes short clips from text. {FILLER}\n\n{FILLER}\n",
+    )
+    write_article(
+        "pt.md",
+        "---\ntitle: Disputa dos gigantes\ndate: 2024-02-01\nlang: pt\n---\n"
+        "A inteligência artificial avança depressa.\n",
+    )
+    write_article(
+        "zh.md",
+        "---\ntitle: 模型新闻\ndate: 2024-03-01\nlang: zh\n---\n今天我们讨论视频生成模型。\n",
+    )
+    write_article(
+        "en.md",
+        "---\ntitle: Machine minds\ndate: 2024-04-01\nlang: en\n---\n"
+        "Artificial intelligence, in a video about video models.\n",
+    )
+    return library_dir
+
+
+def test_search_help_shows_the_query_language() -> None:
+    result = run("search", "--help")
+    assert result.returncode == 0
+    out = result.stdout
+    assert out.startswith("usage: aireader search")
+    for example in (
+        '"open source"',
+        "-closed",
+        "sora OR veo",
+        "gen*",
+        "tag:sora",
+        "is:unread",
+        "after:2024-03-01",
+        "--limit N",
+        "--json",
+        "relpath",
+        "snippet",
+    ):
+        assert example in out, example
+    assert "search" in run("--help").stdout  # listed among the commands
+
+
+def test_search_text_output(search_library: Path) -> None:
+    result = run("search", "sora", search_library)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    found = blocks(result.stdout)
+    assert [block[0] for block in found] == ["Sora arrives", "Gardening notes"]
+    body_hit = found[1]
+    assert body_hit[1] == "2024-05-01 · news/body-match.md"
+    snippet = snippet_of(body_hit)
+    assert "A new model called [Sora] makes short clips" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")  # cut out of a long body
+    assert 100 <= len(snippet) <= 175
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_search_title_match_ranks_first(search_library: Path) -> None:
+    """The newer article only has the word in its text; the title match still leads."""
+    records = json_lines(run("search", "sora", "--json", search_library).stdout)
+    assert [r["title"] for r in records] == ["Sora arrives", "Gardening notes"]
+    assert [r["rank"] for r in records] == [1, 2]
+    listed = [r["title"] for r in json_lines(run("list", "--json", search_library).stdout)]
+    assert listed.index("Gardening notes") < listed.index("Sora arrives")  # newer
+
+
+def test_search_snippet_without_a_match_in_the_text_is_its_start(search_library: Path) -> None:
+    """The word is only in the title: the snippet is the opening of the text, unmarked."""
+    (block,) = [
+        b for b in blocks(run("search", "sora", search_library).stdout) if b[0] == "Sora arrives"
+    ]
+    snippet = snippet_of(block)
+    assert snippet.startswith("The model makes short clips from text. Lorem ipsum")
+    assert "[" not in snippet
+
+
+def test_search_json(search_library: Path) -> None:
+    result = run("search", "sora", "--json", search_library)
+    assert result.returncode == 0
+    records = json_lines(result.stdout)
+    listed = {r["title"]: r for r in json_lines(run("list", "--json", search_library).stdout)}
+    for record in records:
+        assert record.keys() >= SEARCH_KEYS
+        same = listed[str(record["title"])]
+        for key in JSON_KEYS:
+            assert record[key] == same[key], key  # the fields list --json has, unchanged
+    gardening = records[1]
+    assert gardening["path"] == str((search_library / "news" / "body-match.md").resolve())
+    assert gardening["relpath"] == "news/body-match.md"
+    assert gardening["date"] == "2024-05-01"
+    assert (gardening["tags"], gardening["author"], gardening["source"], gardening["lang"]) == (
+        ["garden"],
+        "Bo",
+        "example.org",
+        "en",
+    )
+    snippet = str(gardening["snippet"])
+    assert "A new model called Sora makes" in snippet and "[" not in snippet
+    spans = gardening["highlights"]
+    assert isinstance(spans, list) and spans
+    assert [snippet[start:end] for start, end in spans] == ["Sora"]
+
+
+def test_search_nothing_matched(search_library: Path) -> None:
+    for args in (["zebra"], ["zebra", "--json"], ["sora lang:pt"]):
+        result = run("search", *args, search_library)
+        assert result.returncode == 1, args
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.splitlines()) <= 1
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ('"unclosed', "unclosed quote"),
+        ("colour:red", "unknown field 'colour:'"),
+        ("after:2024-02-30", "bad date '2024-02-30'"),
+        ("(sora", "missing ')'"),
+        ("sora OR", "OR needs something on each side"),
+        ('after:"2024\n-01"', "bad date"),
+        ("", "nothing to search for"),
+        ("...", "nothing to search for"),
+    ],
+)
+def test_search_bad_query(search_library: Path, query: str, reason: str) -> None:
+    result = run("search", query, search_library)
+    assert_one_line_error(result, "bad query", reason)
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "x", "2.5"])
+def test_search_bad_limit(search_library: Path, limit: str) -> None:
+    assert_one_line_error(run("search", "sora", "--limit", limit, search_library), "--limit")
+
+
+def test_search_query_starting_with_a_dash(search_library: Path) -> None:
+    assert_one_line_error(run("search", "-sora", search_library), "after --")
+    result = run("search", search_library, "--json", "--", "-sora lang:en")
+    assert result.returncode == 2  # the folder came first, so "-sora…" is the folder
+    result = run("search", "--json", "--", "-sora lang:en", search_library)
+    assert result.returncode == 0, result.stderr
+    assert [r["title"] for r in json_lines(result.stdout)] == ["Machine minds"]
+
+
+def test_search_limit(search_library: Path) -> None:
+    text = run("search", "sora", "--limit", "1", search_library)
+    assert text.returncode == 0
+    assert [block[0] for block in blocks(text.stdout)] == ["Sora arrives"]
+    assert text.stderr.splitlines() == ["aireader: showing 1 of 2 matches; --limit N shows more"]
+    as_json = run("search", "sora", "--json", "--limit", "1", search_library)
+    assert [r["title"] for r in json_lines(as_json.stdout)] == ["Sora arrives"]
+    assert as_json.stderr == ""
+
+
+def test_search_default_limit(library_dir: Path, write_article: WriteArticle) -> None:
+    for i in range(25):
+        write_article(f"a{i:02}.md", f"---\ntitle: Veo note {i}\n---\nAbout veo.\n")
+    text = run("search", "veo", library_dir)
+    assert text.returncode == 0
+    assert len(blocks(text.stdout)) == 20
+    assert "showing 20 of 25" in text.stderr
+    assert len(json_lines(run("search", "veo", "--json", library_dir).stdout)) == 25
+
+
+def test_search_respects_read_state(search_library: Path) -> None:
+    articles = {a.title: a for a in load_library(search_library).articles}
+    store = Store.open(paths.state_db_path())
+    store.set_read([articles["Sora arrives"]], True)
+    store.set_bookmarked([articles["Machine minds"]], True)
+    store.close()
+
+    def titles(query: str) -> list[str]:
+        return [
+            str(r["title"])
+            for r in json_lines(run("search", query, "--json", search_library).stdout)
+        ]
+
+    assert titles("sora is:unread") == ["Gardening notes"]
+    assert titles("sora is:read") == ["Sora arrives"]
+    assert titles("is:bookmarked") == ["Machine minds"]
+    assert titles("sora -is:read") == ["Gardening notes"]
+    (record,) = json_lines(run("search", "sora is:read", "--json", search_library).stdout)
+    assert record["read"] is True and record["bookmarked"] is False
+
+
+def test_search_data_dir_option_picks_the_store(tmp_path: Path, search_library: Path) -> None:
+    other = tmp_path / "other-data"
+    (article,) = [a for a in load_library(search_library).articles if a.title == "Sora arrives"]
+    store = Store.open(paths.state_db_path(other))
+    store.set_read([article], True)
+    store.close()
+    with_option = run("search", "is:read", "--json", "--data-dir", other, search_library)
+    option_first = run("--data-dir", other, "search", "is:read", "--json", search_library)
+    without = run("search", "is:read", "--json", search_library)
+    assert [r["title"] for r in json_lines(with_option.stdout)] == ["Sora arrives"]
+    assert [r["title"] for r in json_lines(option_first.stdout)] == ["Sora arrives"]
+    assert without.returncode == 1
+
+
+def test_search_field_only_query_is_newest_first(search_library: Path) -> None:
+    records = json_lines(run("search", "lang:en", "--json", search_library).stdout)
+    assert [r["title"] for r in records] == ["Gardening notes", "Machine minds"]
+    records = json_lines(
+        run("search", "after:2024-02 before:2024-04", "--json", search_library).stdout
+    )
+    assert [r["title"] for r in records] == ["模型新闻", "Disputa dos gigantes"]
+
+
+def test_search_portuguese_without_accents(search_library: Path) -> None:
+    result = run("search", "inteligencia", search_library)
+    assert result.returncode == 0, result.stderr
+    (block,) = blocks(result.stdout)
+    assert block[:2] == ["Disputa dos gigantes", "2024-02-01 · pt.md"]
+    assert snippet_of(block) == "A [inteligência] artificial avança depressa."
+
+
+def test_search_chinese_inside_words(search_library: Path) -> None:
+    result = run("search", "视频", search_library)
+    assert result.returncode == 0, result.stderr
+    (block,) = blocks(result.stdout)
+    assert block[:2] == ["模型新闻", "2024-03-01 · zh.md"]
+    assert snippet_of(block) == "今天我们讨论[视频]生成模型。"
+    (record,) = json_lines(run("search", "视频", "--json", search_library).stdout)
+    assert record["snippet"] == "今天我们讨论视频生成模型。"
+    assert record["highlights"] == [[6, 8]]
+
+
+def test_search_wide_text_wraps_by_columns(library_dir: Path, write_article: WriteArticle) -> None:
+    body = "视频生成模型的发展非常迅速" * 12
+    write_article("wide.md", f"---\ntitle: Wide\n---\n{body}\n")
+    (block,) = blocks(run("search", "模型", library_dir).stdout)
+    lines = block[2:]
+    assert len(lines) >= 2
+    for line in lines:  # each Chinese character takes two columns
+        assert 4 + 2 * len(line.strip()) - line.count("[") - line.count("]") <= 80, line
+
+
+def test_search_default_folder_is_the_bundled_library() -> None:
+    result = run("search", "alibaba", "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    (block,) = blocks(result.stdout)
+    assert block[0] == "Alibaba is betting on the open source to dominate the race for AI"
+    assert "[Alibaba]" in snippet_of(block)
+
+
+def test_search_snippet_is_plain_text(library_dir: Path, write_article: WriteArticle) -> None:
+    write_article(
+        "marked.md",
+        "---\ntitle: Marked up\n---\nFirst paragraph.\n\n## A heading\nSee **the [Sora page](https://example.com/sora)**"
+        " and \x1b[31mred\x1b[0m text \x1b]0;evil title\x07here.\n",
+    )
+    result = run("search", "sora", library_dir)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    (block,) = blocks(result.stdout)
+    assert snippet_of(block) == "A heading See the [Sora] page and red text here."
+
+
+def test_search_on_a_terminal_that_cannot_show_every_character(search_library: Path) -> None:
+    result = run("search", "sora", search_library, encoding="ascii")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert "2024-05-01 - news/body-match.md" in result.stdout
+    gardening = blocks(result.stdout)[1]
+    assert snippet_of(gardening).startswith("...") and "?" not in snippet_of(gardening)
+    helped = run("search", "--help", encoding="ascii")
+    assert helped.returncode == 0 and helped.stderr == ""
+    assert '(?? finds "????")' in helped.stdout  # the Chinese example, replaced, not a crash
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("no_color", ["", "1"])
+def test_search_on_a_colour_terminal(search_library: Path, no_color: str) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aireader", "search", "sora", "--limit", "1", str(search_library)],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**env(), "NO_COLOR": no_color, "TERM": "xterm", "COLUMNS": "80"},
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        output += data
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0
+    text = output.decode()
+    if no_color:
+        assert "\x1b" not in text
+        assert "Sora arrives" in text
+    else:
+        assert "\x1b[1m" in text  # the title is bold
+        assert re.search(r"\x1b\[7mSora\x1b\[27m arrives", text)  # its match reversed
+        assert "[Sora]" not in text
+
+
+# The snippet and the wrapping, in-process: edge cases that are slow to set up as files.
+
+
+def test_snippet_edges() -> None:
+    from aireader.cli import SNIPPET_COLUMNS, snippet
+    from aireader.core.query import parse
+
+    sora = parse("sora")
+    assert snippet(("", True), sora) == ("", [])
+    text, spans = snippet(("x " * 200 + "ends with Sora", False), sora)
+    assert text.startswith("…x x") and text.endswith("ends with Sora")  # the window is filled
+    assert SNIPPET_COLUMNS - 10 <= len(text) <= SNIPPET_COLUMNS + 1  # + the ellipsis
+    assert [text[a:b] for a, b in spans] == ["Sora"]
+    text, _ = snippet(("Sora " + "y" * 500, False), sora)
+    assert text.startswith("Sora yyy") and text.endswith("y…")  # a huge word is cut, not dropped
+    text, spans = snippet(("No match here.\n\n\tSecond\n paragraph.", False), parse("tag:x"))
+    assert (text, spans) == ("No match here. Second paragraph.", [])
+
+
+def test_wrap_counts_brackets_and_wide_characters() -> None:
+    from aireader.cli import wrap
+
+    def shown(line: list[tuple[str, bool]]) -> str:
+        return "".join(f"[{t}]" if lit else t for t, lit in line)
+
+    lines = wrap("a" * 30 + " Sora bb " + "c" * 10, [(31, 35)], 12, marks=True)
+    assert [shown(line) for line in lines] == [
+        "a" * 12,
+        "a" * 12,
+        "a" * 6,
+        "[Sora] bb",
+        "c" * 10,
+    ]
+    wide = wrap("视频生成" * 10, [(0, 2)], 21, marks=True)
+    assert [shown(line) for line in wide][:2] == ["[视频]生成视频生成视", "频生成视频生成视频生"]
+    assert [len(line[0][0]) for line in wide[1:]] == [10, 10, 10, 1]  # 20 of 21 columns

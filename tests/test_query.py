@@ -308,3 +308,9 @@ def test_any_text_folds_to_tokens_the_query_side_agrees_with(text: str) -> None:
         return
     document = [tokens(fold(text)), [], [], [], []]
     assert text_matches(Text(tuple(found)), document), (text, found, document[0])
+
+
+def test_or_joins_the_terms_beside_it(lib: Lib) -> None:
+    assert lib.set("closed sora OR bread") == lib.set("closed (sora OR bread)")
+    assert lib.set("closed sora OR bread") == {"en/sora.md", "en/wan.md"}
+    assert lib.set("(closed sora) OR bread") == {"en/sora.md", "en/wan.md", "en/notes/cooking.txt"}

@@ -58,3 +58,21 @@ def test_reading_an_article_120x40(snap_compare, snapshot_app) -> None:  # type:
 def test_reading_wide_200x60(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
     app = snapshot_app()
     assert snap_compare(app, terminal_size=(200, 60), run_before=loaded, press=["j", "enter", "b"])
+
+
+async def searched(pilot: Pilot[None]) -> None:
+    """Search for "sora", go to the list, open the best match and find a word in it."""
+    await loaded(pilot)
+    await pilot.press("slash", *"sora")
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("enter", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("slash", *"model")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_search_and_find_120x40(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(), terminal_size=(120, 40), run_before=searched)

@@ -515,3 +515,58 @@ def test_empty_file_becomes_a_store(db: Path) -> None:
     store = Store.open(db)
     assert store.notice is None
     _assert_works_and_persists(db, store)
+
+
+# ---------------------------------------------------------------------------
+# Saved searches
+
+
+def test_saved_searches_survive_reopening_in_saved_order(db: Path) -> None:
+    store = Store.open(db)
+    store.save_search("Sora news", "sora -tag:opinion")
+    store.save_search("Unread PT", "lang:pt is:unread")
+    store.close()
+    again = Store.open(db)
+    assert [(s.name, s.query) for s in again.saved_searches()] == [
+        ("Sora news", "sora -tag:opinion"),
+        ("Unread PT", "lang:pt is:unread"),
+    ]
+    again.close()
+
+
+def test_saving_under_a_used_name_replaces_the_query_in_place(store: Store) -> None:
+    store.save_search("a", "one")
+    store.save_search("b", "two")
+    store.save_search("a", "three")
+    assert [(s.name, s.query) for s in store.saved_searches()] == [("a", "three"), ("b", "two")]
+
+
+def test_deleting_a_saved_search(store: Store) -> None:
+    store.save_search("a", "one")
+    store.save_search("b", "two")
+    store.delete_search("a")
+    assert [s.name for s in store.saved_searches()] == ["b"]
+
+
+def test_a_version_1_store_gains_saved_searches_and_keeps_its_state(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        CREATE TABLE article_state (
+            identity TEXT PRIMARY KEY, path TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0, read_set_at REAL,
+            bookmarked INTEGER NOT NULL DEFAULT 0, bookmark_set_at REAL
+        );
+        CREATE INDEX article_state_path ON article_state(path);
+        INSERT INTO article_state VALUES ('x', '/lib/x.md', 1, 5.0, 1, 6.0);
+        PRAGMA user_version = 1;
+        """
+    )
+    conn.close()
+    store = Store.open(db)
+    assert store.notice is None
+    assert state_of(store, fake("x")) == ArticleState(True, 5.0, True, 6.0)
+    store.save_search("s", "sora")
+    assert [s.query for s in store.saved_searches()] == ["sora"]
+    store.close()

@@ -3,7 +3,8 @@
     sora video            both words (in any field)
     "open source"         the exact phrase
     -closed               without the word
-    sora OR veo           either
+    sora OR veo           either (OR joins the terms beside it: sora video OR image
+                          is sora, and video or image)
     gen*                  a word starting with "gen"
     tag:sora  author:lund  source:nytimes  title:wan  lang:pt  in:news/2024
     is:unread  is:read  is:bookmarked  after:2024-03-01  before:2024-05
@@ -196,30 +197,21 @@ class _Parser:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     def parse(self) -> Node | None:
-        node = self.or_expr()
+        node = self.and_expr()
         token = self.peek()
         if token is not None:
             raise QueryError("unmatched ')'" if token.kind == ")" else f"unexpected {token.kind}")
         return node
 
-    def or_expr(self) -> Node | None:
-        parts = [self.and_expr()]
-        while (token := self.peek()) is not None and token.kind == "OR":
-            self.at += 1
-            parts.append(self.and_expr())
-        if len(parts) > 1 and any(p is _NOTHING for p in parts):
-            raise QueryError("OR needs something on each side")
-        kept = [p for p in parts if p is not None and p is not _NOTHING]
-        if not kept:
-            return _NOTHING if parts == [_NOTHING] else None
-        return kept[0] if len(kept) == 1 else Or(tuple(kept))
-
     def and_expr(self) -> Node | None:
+        """Terms side by side: all must match. OR binds closer: ``a b OR c`` is a, and b or c."""
         parts: list[Node | None] = []
         saw_any = False
-        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
+        while (token := self.peek()) is not None and token.kind != ")":
+            if token.kind == "OR":
+                raise QueryError("OR needs something on each side")
             saw_any = True
-            parts.append(self.unary())
+            parts.append(self.or_expr())
         if not saw_any:
             return _NOTHING
         kept = [p for p in parts if p is not None]
@@ -227,17 +219,31 @@ class _Parser:
             return None
         return kept[0] if len(kept) == 1 else And(tuple(kept))
 
+    def or_expr(self) -> Node | None:
+        parts = [self.unary()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.at += 1
+            following = self.peek()
+            if following is None or following.kind in ("OR", ")"):
+                raise QueryError("OR needs something on each side")
+            parts.append(self.unary())
+        kept = [p for p in parts if p is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
+
     def unary(self) -> Node | None:
         token = self.tokens[self.at]
         if token.kind == "NOT":
             self.at += 1
-            if self.peek() is None or self.peek().kind in ("OR", ")"):  # type: ignore[union-attr]
+            following = self.peek()
+            if following is None or following.kind in ("OR", ")"):
                 raise QueryError("NOT needs a word after it")
             inner = self.unary()
             return Not(inner) if inner is not None else None
         self.at += 1
         if token.kind == "(":
-            inner = self.or_expr()
+            inner = self.and_expr()
             closing = self.peek()
             if closing is None or closing.kind != ")":
                 raise QueryError("missing ')'")
@@ -247,6 +253,8 @@ class _Parser:
             if inner is None:
                 return None
             return Not(inner) if token.negated else inner
+        if token.kind == ")":
+            raise QueryError("unmatched ')'")
         node = _term(token)
         if node is None:
             return None

@@ -10,6 +10,7 @@ command line.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from aireader.core.store import UNTOUCHED, ArticleState
 
 RANK_LIMIT = 20_000
 """Up to this many full-text hits are ranked by BM25."""
+TITLE_BONUS = 1000.0
+"""Added to the score of a hit whose title or tags match: more than BM25 ever gives."""
 
 
 @dataclass
@@ -43,12 +46,14 @@ class Search:
     states: Mapping[str, ArticleState]
 
     def __post_init__(self) -> None:
+        self._lock = threading.Lock()  # one query at a time on the index connection
         self._position = {article_id: i for i, article_id in enumerate(self.ids)}
         self._sort_keys: list[float] | None = None
 
     def run(self, query: Query) -> list[int]:
         """Positions in ``articles`` of the hits, best first (or newest first)."""
-        return evaluate(query, self)
+        with self._lock:
+            return evaluate(query, self)
 
     # -- the Corpus protocol ---------------------------------------------------
 
@@ -61,6 +66,12 @@ class Search:
         return self._sort_keys[position]
 
     def text(self, node: Node) -> dict[int, float]:
+        """Hits with a score: a match in the title or tags first, then by BM25.
+
+        (BM25 alone cannot promise that: in a small library a word most
+        articles share weighs almost nothing, wherever it is.) Above
+        :data:`RANK_LIMIT` hits BM25 is skipped: title or tags first, then date.
+        """
         if not self.index.fts:
             return self._scan(node)
         position = self._position
@@ -68,18 +79,15 @@ class Search:
         try:
             if self.index.count_matches(expression) <= RANK_LIMIT:
                 pairs = self.index.match(expression)
-                return {position[i]: score for i, score in pairs if i in position}
-            # Very many hits: BM25 for each would cost more than a keystroke may,
-            # so a match in the title or tags comes first and the rest by date.
-            found = dict.fromkeys(
-                [position[i] for i in self.index.match_ids(expression) if i in position], 0.0
-            )
+                found = {position[i]: score for i, score in pairs if i in position}
+            else:
+                found = dict.fromkeys(
+                    [position[i] for i in self.index.match_ids(expression) if i in position], 0.0
+                )
             for i in self.index.match_ids(f"{{title tags}} : ({expression})"):
                 at = position.get(i)
-                if (
-                    at is not None and at in found
-                ):  # (a word excluded only from the title may be in the body)
-                    found[at] = 1.0
+                if at is not None and at in found:  # (a word excluded only from the title
+                    found[at] += TITLE_BONUS  # may still be in the body: not a hit then)
             return found
         except sqlite3.OperationalError as exc:  # not expected: the expression is built here
             raise QueryError(f"the search index refused this query ({exc})") from None

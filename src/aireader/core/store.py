@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from aireader.core.article import Article
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE article_state (
@@ -36,6 +36,13 @@ _MIGRATIONS: dict[int, str] = {
             bookmark_set_at REAL
         );
         CREATE INDEX article_state_path ON article_state(path);
+    """,
+    2: """
+        CREATE TABLE saved_search (
+            name TEXT PRIMARY KEY,
+            query TEXT NOT NULL,
+            saved_at REAL NOT NULL
+        );
     """,
 }
 _RETRY_SECONDS = 30.0
@@ -53,6 +60,14 @@ class ArticleState:
 
 
 UNTOUCHED = ArticleState()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A query the user keeps in the sidebar under a name."""
+
+    name: str
+    query: str
 
 
 class StoreError(RuntimeError):
@@ -242,6 +257,30 @@ class Store:
             f"{what}_set_at = excluded.{what}_set_at"
         )
         self._transaction(lambda c: c.executemany(sql, params))
+
+    # -- saved searches --------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Saved searches, in the order they were first saved."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT name, query FROM saved_search ORDER BY saved_at, name"
+            ).fetchall()
+        )
+        return [SavedSearch(name, query) for name, query in rows]
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save ``query`` as ``name``; saving under a name already used replaces its query."""
+        self._transaction(
+            lambda c: c.execute(
+                "INSERT INTO saved_search (name, query, saved_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
+                (name, query, time.time()),
+            )
+        )
+
+    def delete_search(self, name: str) -> None:
+        self._transaction(lambda c: c.execute("DELETE FROM saved_search WHERE name = ?", (name,)))
 
     # -- plumbing ------------------------------------------------------------
 

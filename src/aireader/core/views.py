@@ -16,20 +16,22 @@ from aireader.core.store import UNTOUCHED, ArticleState
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What the article list shows: ``kind`` is all, unread, bookmarked or tag."""
+    """What the article list shows: ``kind`` is all, unread, bookmarked, tag or saved
+    (a saved search: every article, filtered by the search)."""
 
     kind: str
     tag: str = ""
-    """The tag's grouping key, for a tag view."""
+    """The tag's grouping key, for a tag view; the name, for a saved search."""
 
     @property
     def id(self) -> str:
-        return f"tag:{self.tag}" if self.kind == "tag" else self.kind
+        return f"{self.kind}:{self.tag}" if self.kind in ("tag", "saved") else self.kind
 
     @classmethod
     def from_id(cls, view_id: str) -> View:
-        if view_id.startswith("tag:"):
-            return cls("tag", view_id[4:])
+        for kind in ("tag", "saved"):
+            if view_id.startswith(kind + ":"):
+                return cls(kind, view_id[len(kind) + 1 :])
         return cls(view_id)
 
 

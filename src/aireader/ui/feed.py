@@ -37,6 +37,7 @@ class LibraryFeed:
         self.index = index
         self.stop = stop
         self.root: Path = index.root
+        self._text_index: Index | None = None
 
     def load(self, *, painted: bool = False) -> None:
         """Show what the cache knows, then bring it up to date with the folder.
@@ -117,9 +118,7 @@ class LibraryFeed:
 
     # -- handing results to the screen ----------------------------------------
 
-    def post(
-        self, limit: int | None, *, busy: str, final: bool, skipped: bool = True
-    ) -> None:
+    def post(self, limit: int | None, *, busy: str, final: bool, skipped: bool = True) -> None:
         """Show the index's first ``limit`` articles (all for None) with their state."""
         ids: list[int] = []
         articles = self.index.articles(limit=limit, ids=ids)
@@ -128,7 +127,9 @@ class LibraryFeed:
         writer.flush()  # state read back must include the user's own last change
         states = self.screen.store.states(articles, follow=final)
         shelf = Shelf(self.root, articles, self.index.skipped() if skipped else [], states, ids)
-        self._call(self.screen.show_shelf, shelf, submitted, busy)
+        if self._text_index is None:
+            self._text_index = self.index.reader()  # for the search worker's thread
+        self._call(self.screen.show_shelf, shelf, submitted, busy, self._text_index)
 
     def busy(self, note: str) -> None:
         self._call(self.screen.show_busy, note)

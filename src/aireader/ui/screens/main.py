@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
@@ -25,15 +25,20 @@ from textual.worker import get_current_worker
 from aireader import paths
 from aireader.core.article import Article
 from aireader.core.index import Index, SyncCancelled
+from aireader.core.query import Query, QueryError, parse
+from aireader.core.search import Search
 from aireader.core.shelf import Shelf
-from aireader.core.store import ArticleState, Store
+from aireader.core.store import ArticleState, SavedSearch, Store
 from aireader.core.views import ALL, View, plural, summary_line
 from aireader.ui.feed import FIRST_PAINT, LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
+from aireader.ui.widgets.query_bar import QueryBar
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
-from aireader.ui.widgets.tag_sidebar import TagSidebar
+from aireader.ui.widgets.tag_sidebar import SavedCount, TagSidebar
 from aireader.ui.writer import StateWriter
+
+SEARCH_HINT = 'words  "a phrase"  -not  a OR b  pre*  tag:x  is:unread  after:2024-03'
 
 
 class MainScreen(Screen[None]):
@@ -54,7 +59,31 @@ class MainScreen(Screen[None]):
             "next_unread",
             "Next unread",
             id="main.next_unread",
-            tooltip="Open the next unread article",
+            tooltip="Next unread article (when finding: next match)",
+        ),
+        Binding(
+            "N",
+            "previous_match",
+            "Previous match",
+            show=False,
+            id="main.previous_match",
+            tooltip="While finding in an article: previous match",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="main.search",
+            tooltip="Search the list (while reading: find in it)",
+        ),
+        Binding(
+            "S",
+            "save_search",
+            "Save search",
+            show=False,
+            id="main.save_search",
+            tooltip="Save the search in the sidebar, under a name",
         ),
         Binding(
             "m",
@@ -123,7 +152,7 @@ class MainScreen(Screen[None]):
             "Back",
             show=False,
             id="main.back",
-            tooltip="Back to the list; in the list, back to All",
+            tooltip="Back to the list; clear the search; back to All",
         ),
         Binding(
             "exclamation_mark",
@@ -137,6 +166,10 @@ class MainScreen(Screen[None]):
     ]
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Search", "search", "Filter the list by words, phrases, tags, dates…"),
+        ("Save search", "save_search", "Keep the current search in the sidebar"),
+        ("Delete saved search", "delete_saved", "Remove the saved search picked in the sidebar"),
+        ("Find in article", "find", "Find words in the article being read"),
         ("Next unread article", "next_unread", "Open the next unread article in the list"),
         ("Toggle read", "toggle_read", "Mark the current article read or unread"),
         ("Toggle bookmark", "toggle_bookmark", "Bookmark the current article, or remove it"),
@@ -160,12 +193,27 @@ class MainScreen(Screen[None]):
         self._stop_following = threading.Event()
         self._follower: threading.Thread | None = None
         self._skips_announced = False
+        self.search_text = ""
+        """The search in force over the list ("" for none)."""
+        self.search_query: Query | None = None
+        self.search_hits: list[int] | None = None
+        """The search's hits (positions in the shelf, best first), or None: no search."""
+        self.search_source: str | None = None
+        """The name of the saved search in force, if it came from the sidebar."""
+        self._search_seq = 0
+        self._text_index: Index | None = None
+        """A handle on the index for full-text search, usable from the search worker."""
+        self._searcher: Search | None = None
+        self.saved: list[SavedSearch] = []
+        self.saved_counts: dict[str, SavedCount] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield TagSidebar(id="tags")
             with Container(id="main"):
-                yield ArticleList(id="articles")
+                with Vertical(id="list-column"):
+                    yield QueryBar("Search", SEARCH_HINT, id="search")
+                    yield ArticleList(id="articles")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
 
@@ -181,6 +229,10 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).border_title = "All"
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
+        try:
+            self.saved = self.store.saved_searches()
+        except Exception:  # a store fault is reported elsewhere; searches simply start empty
+            self.saved = []
         self._show_status()
         if self._first_paint():
             # Titles are in the first frame: the worker and the footer (a widget
@@ -223,9 +275,10 @@ class MainScreen(Screen[None]):
                 return False
             states = self.store.states(first, follow=False)
             shelf = Shelf(index.root, first, index.skipped(), states, ids)
+            text_index = index.reader()
         finally:
             index.close()
-        self.show_shelf(shelf, self.writer.submitted, "loading…")
+        self.show_shelf(shelf, self.writer.submitted, "loading…", text_index)
         return True
 
     @work(thread=True, exclusive=True, group="load")
@@ -278,12 +331,18 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_following.set()
 
-    def show_shelf(self, shelf: Shelf, submitted: int, busy: str) -> None:
+    def show_shelf(
+        self, shelf: Shelf, submitted: int, busy: str, text_index: Index | None = None
+    ) -> None:
         """Take a freshly loaded shelf (called on the UI thread).
 
         The list comes first; the tag sidebar follows a frame later, since
-        measuring hundreds of entries would hold up the titles.
+        measuring hundreds of entries would hold up the titles. ``text_index``
+        is where the shelf's articles can be searched by their words.
         """
+        if text_index is not None and text_index is not self._text_index:
+            self._text_index = text_index
+        self._searcher = None
         if self.writer.submitted != submitted:
             # The user changed something while it was read: their changes win.
             shelf.replace_states({**shelf.states, **self.shelf.states})
@@ -299,7 +358,13 @@ class MainScreen(Screen[None]):
             g.key == self.current_view.tag for g in shelf.groups
         ):
             self.current_view = ALL
-        self._apply_view(self.current_view, keep=keep)
+        if self.search_text:
+            # The list keeps the last hits until the search has run on the new shelf.
+            self._run_search(keep=keep)
+        else:
+            self._apply_view(self.current_view, keep=keep)
+        if not busy:
+            self._count_saved()
         self.call_after_refresh(self._refresh_counts)
         self.call_after_refresh(self._ensure_footer)
         if shelf.skipped and not busy and not self._skips_announced:
@@ -351,6 +416,15 @@ class MainScreen(Screen[None]):
         self.current_view = view
         article_list = self.query_one(ArticleList)
         rows = self.shelf.rows(view)
+        hits = self.search_hits
+        if hits is not None:
+            if view.kind in ("all", "saved"):
+                rows = hits
+            else:
+                allowed = set(rows)
+                rows = [i for i in hits if i in allowed]
+        query = self.search_query
+        article_list.highlighter = query.highlights if hits is not None and query else None
         article_list.set_rows(self.shelf.articles, rows, self.state_of, keep=keep)
         article_list.border_title = self._view_name(view)
         article_list.border_subtitle = f"{len(rows):,}"
@@ -358,12 +432,21 @@ class MainScreen(Screen[None]):
 
     def _view_name(self, view: View) -> str:
         if view.kind == "tag":
-            return f"#{self.shelf.tag_name(view.tag)}"
-        return view.kind.capitalize()
+            name = f"#{self.shelf.tag_name(view.tag)}"
+        elif view.kind == "saved":
+            return f"⌕ {view.tag}"
+        else:
+            name = view.kind.capitalize()
+        if self.search_text and self.search_hits is not None:
+            return f"{name} ⌕ {self.search_text}"
+        return name
 
     def _refresh_counts(self) -> None:
         self.query_one(TagSidebar).update_views(
-            self.shelf.counts, self.shelf.groups, self.current_view
+            self.shelf.counts,
+            self.shelf.groups,
+            self.current_view,
+            [(s.name, self.saved_counts.get(s.name)) for s in self.saved],
         )
         self._show_status()
 
@@ -390,6 +473,8 @@ class MainScreen(Screen[None]):
                 self.writer.submit(self.store.set_bookmarked, changed, bool(bookmarked), now)
         if not changed:
             return changed
+        if self.saved:
+            self._count_saved_soon()
         self.query_one(ArticleList).refresh_rows()
         reader = self.query_one(Reader)
         if reader.article is not None and reader.article.identity in {a.identity for a in changed}:
@@ -401,8 +486,23 @@ class MainScreen(Screen[None]):
 
     @on(TagSidebar.Picked)
     def _view_picked(self, event: TagSidebar.Picked) -> None:
-        if event.view != self.current_view:
-            self._apply_view(event.view, keep=self.query_one(ArticleList).current)
+        if event.view == self.current_view:
+            return
+        keep = self.query_one(ArticleList).current
+        if event.view.kind == "saved":
+            saved = next((s for s in self.saved if s.name == event.view.tag), None)
+            if saved is not None:
+                self.current_view = event.view
+                self.search_source = saved.name
+                bar = self.query_one("#search", QueryBar)
+                bar.display = True
+                with bar.input.prevent(bar.input.Changed):
+                    bar.input.value = saved.query
+                self._start_search(saved.query, keep=keep)
+            return
+        if self.search_source is not None:  # leaving a saved search: it no longer applies
+            self._clear_search(keep_focus=True)
+        self._apply_view(event.view, keep=keep)
 
     @on(ArticleList.Opened)
     async def _opened(self, event: ArticleList.Opened) -> None:
@@ -413,6 +513,10 @@ class MainScreen(Screen[None]):
         reader = self.query_one(Reader)
         reader.border_title = article.relpath
         self._change([article], read=True)
+        if reader.finding is not None:
+            reader.finding = None
+            self.query_one("#find", QueryBar).close()
+        reader.passive = self.search_query if self.search_hits is not None else None
         reader.show(article, self.state_of(article), self.shelf.root)
         reader.focus()
 
@@ -439,6 +543,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SkippedScreen(self.shelf.skipped))
 
     async def action_next_unread(self) -> None:
+        reader = self.query_one(Reader)
+        if reader.finding is not None and reader.has_focus:
+            self.query_one("#find", QueryBar).note(reader.next_match(1))
+            return
         article_list = self.query_one(ArticleList)
         candidates: Iterable[Article] = article_list.iter_from_cursor()
         current = article_list.current
@@ -502,8 +610,242 @@ class MainScreen(Screen[None]):
 
     def action_back(self) -> None:
         article_list = self.query_one(ArticleList)
-        if not article_list.has_focus:
+        reader = self.query_one(Reader)
+        if reader.has_focus and reader.finding is not None:
+            self._end_find()
+        elif not article_list.has_focus:
             article_list.focus()
+        elif self.search_text or self.query_one("#search", QueryBar).display:
+            self._clear_search()
         elif self.current_view != ALL:
             self._apply_view(ALL, keep=article_list.current)
+            self._refresh_counts()
+
+    # -- search ------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """``/``: search the list; in the reading pane, find in the article."""
+        if self.query_one(Reader).has_focus:
+            self.action_find()
+            return
+        self.query_one("#search", QueryBar).open()
+
+    def action_find(self) -> None:
+        reader = self.query_one(Reader)
+        if reader.article is None:
+            self.notify("Open an article first: / in the list searches the list.", timeout=3)
+            return
+        self.query_one("#find", QueryBar).open()
+
+    def action_previous_match(self) -> None:
+        reader = self.query_one(Reader)
+        if reader.finding is not None:
+            self.query_one("#find", QueryBar).note(reader.next_match(-1))
+        else:
+            self.notify("Nothing to go back to: press / while reading to find.", timeout=3)
+
+    @on(QueryBar.Changed, "#search")
+    def _search_typed(self, event: QueryBar.Changed) -> None:
+        self.search_source = None
+        if self.current_view.kind == "saved":
+            self.current_view = ALL
+        self._start_search(event.text)
+
+    @on(QueryBar.Submitted, "#search")
+    def _search_submitted(self, event: QueryBar.Submitted) -> None:
+        if not event.text.strip():
+            self._clear_search()
+            return
+        article_list = self.query_one(ArticleList)
+        article_list.focus()
+
+    @on(QueryBar.Cancelled, "#search")
+    def _search_cancelled(self, event: QueryBar.Cancelled) -> None:
+        self._clear_search()
+
+    def _start_search(self, text: str, *, keep: Article | None = None) -> None:
+        self.search_text = text.strip()
+        if not self.search_text:
+            self._show_results(None, None, keep=keep)
+            self.query_one("#search", QueryBar).note("")
+            return
+        self._run_search(keep=keep)
+
+    def _run_search(self, *, keep: Article | None = None) -> None:
+        self._search_seq += 1
+        self._search(self._search_seq, self.search_text, self.shelf, keep)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, seq: int, text: str, shelf: Shelf, keep: Article | None) -> None:
+        """Run a query off the UI thread; only the latest one's results are shown."""
+        try:
+            query = parse(text)
+            hits = self._search_with(shelf).run(query)
+        except QueryError as exc:
+            self.app.call_from_thread(self._search_failed, seq, str(exc))
+            return
+        self.app.call_from_thread(self._search_done, seq, shelf, query, hits, keep)
+
+    def _search_with(self, shelf: Shelf) -> Search:
+        """The searcher for ``shelf`` (made once per shelf; called in the worker)."""
+        searcher = self._searcher
+        if searcher is None or searcher.articles is not shelf.articles:
+            index = self._text_index
+            if index is None:
+                raise QueryError("the library is still loading: search in a moment")
+            searcher = self._searcher = Search(index, shelf.articles, shelf.ids, shelf.states)
+        searcher.states = shelf.states
+        return searcher
+
+    def _search_done(
+        self, seq: int, shelf: Shelf, query: Query, hits: list[int], keep: Article | None
+    ) -> None:
+        if seq != self._search_seq or shelf is not self.shelf:
+            return  # a newer search (or a newer shelf) is on its way
+        self._show_results(query, hits, keep=keep)
+        self.query_one("#search", QueryBar).note(f"{len(hits):,} found")
+
+    def _search_failed(self, seq: int, message: str) -> None:
+        if seq == self._search_seq:
+            self.query_one("#search", QueryBar).note(message, error=True)
+
+    def _show_results(
+        self, query: Query | None, hits: list[int] | None, *, keep: Article | None = None
+    ) -> None:
+        self.search_query, self.search_hits = query, hits
+        self._apply_view(self.current_view, keep=keep)
+        self.query_one(Reader).set_passive(query if hits is not None else None)
+
+    def _clear_search(self, *, keep_focus: bool = False) -> None:
+        """Drop the search: the whole view again, the cursor on the same article."""
+        article_list = self.query_one(ArticleList)
+        keep = article_list.current
+        self._search_seq += 1
+        self.search_text, self.search_source = "", None
+        self.query_one("#search", QueryBar).close()
+        if self.current_view.kind == "saved":
+            self.current_view = ALL
+            self._refresh_counts()
+        self._show_results(None, None, keep=keep)
+        if not keep_focus:
+            article_list.focus()
+
+    # -- find in the article --------------------------------------------------------------
+
+    @on(QueryBar.Changed, "#find")
+    def _find_typed(self, event: QueryBar.Changed) -> None:
+        bar = self.query_one("#find", QueryBar)
+        reader = self.query_one(Reader)
+        if not event.text.strip():
+            reader.find(None)
+            bar.note("")
+            return
+        try:
+            query = parse(event.text)
+        except QueryError as exc:
+            bar.note(str(exc), error=True)
+            return
+        reader.find(query)
+        bar.note(reader.find_note if reader.finding is not None else "")
+
+    @on(QueryBar.Submitted, "#find")
+    def _find_submitted(self, event: QueryBar.Submitted) -> None:
+        reader = self.query_one(Reader)
+        if reader.finding is None:
+            self._end_find()
+        reader.focus()
+
+    @on(QueryBar.Cancelled, "#find")
+    def _find_cancelled(self, event: QueryBar.Cancelled) -> None:
+        self._end_find()
+
+    def _end_find(self) -> None:
+        reader = self.query_one(Reader)
+        reader.find(None)
+        self.query_one("#find", QueryBar).close()
+        reader.focus()
+
+    # -- saved searches -------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        if not self.search_text or self.search_hits is None:
+            self.notify("Search first (/), then S saves the search.", timeout=4)
+            return
+        from aireader.ui.screens.save_search import SaveSearchScreen
+
+        names = [s.name for s in self.saved]
+        self.app.push_screen(
+            SaveSearchScreen(self.search_source or self.search_text, names), self._saved
+        )
+
+    def _saved(self, name: str | None) -> None:
+        if not name:
+            return
+        text = self.search_text
+        try:
+            self.store.save_search(name, text)
+        except Exception as exc:
+            self.notify(f"Could not save the search: {exc}", severity="error", timeout=8)
+            return
+        self.saved = self.store.saved_searches()
+        self.search_source = name
+        self.current_view = View("saved", name)
+        self.notify(f"Saved “{name}”: it is in the sidebar.", timeout=4)
+        self._count_saved()
+        self._refresh_counts()
+
+    def action_delete_saved(self) -> None:
+        view = self.current_view
+        sidebar = self.query_one(TagSidebar)
+        option = sidebar.highlighted_option
+        if option is not None and option.id and option.id.startswith("saved:"):
+            view = View.from_id(option.id)
+        if view.kind != "saved":
+            self.notify("Pick a saved search in the sidebar first.", timeout=4)
+            return
+        try:
+            self.store.delete_search(view.tag)
+        except Exception as exc:
+            self.notify(f"Could not delete the search: {exc}", severity="error", timeout=8)
+            return
+        self.saved = self.store.saved_searches()
+        self.notify(f"Deleted the saved search “{view.tag}”.", timeout=4)
+        if self.current_view == view:
+            self._clear_search(keep_focus=True)
+        self._refresh_counts()
+
+    @on(TagSidebar.DeleteSaved)
+    def _delete_saved_key(self, event: TagSidebar.DeleteSaved) -> None:
+        self.action_delete_saved()
+
+    def _count_saved_soon(self) -> None:
+        """Recount saved searches a moment after state changes stop (keys can repeat)."""
+        timer = getattr(self, "_saved_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._saved_timer = self.set_timer(0.5, self._count_saved)
+
+    def _count_saved(self) -> None:
+        if self.saved and self.shelf.ids:
+            self._saved_counts_worker(self.shelf, list(self.saved))
+
+    @work(thread=True, exclusive=True, group="saved-counts")
+    def _saved_counts_worker(self, shelf: Shelf, saved: list[SavedSearch]) -> None:
+        counts: dict[str, SavedCount] = {}
+        try:
+            searcher = self._search_with(shelf)
+        except QueryError:
+            return
+        for item in saved:
+            try:
+                hits = searcher.run(parse(item.query))
+            except QueryError:
+                continue
+            unread = sum(1 for i in hits if not searcher.state(i).read)
+            counts[item.name] = (len(hits), unread)
+        self.app.call_from_thread(self._saved_counted, shelf, counts)
+
+    def _saved_counted(self, shelf: Shelf, counts: dict[str, SavedCount]) -> None:
+        if shelf is self.shelf:
+            self.saved_counts = counts
             self._refresh_counts()

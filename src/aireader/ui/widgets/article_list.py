@@ -76,6 +76,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--mark",
         "article-list--bookmark",
+        "article-list--match",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -105,6 +106,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._generation = 0
         self.empty_message = "Loading…"
+        self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
+        """Where a title matches the search, to be highlighted (None: no search)."""
 
     # -- data ----------------------------------------------------------------
 
@@ -275,6 +278,10 @@ class ArticleList(ScrollView, can_focus=True):
         right.append(" ")
         room = max(0, width - left.cell_len - right.cell_len - 1)
         title = Text(article.title, style=title_style, no_wrap=True, overflow="ellipsis")
+        if self.highlighter is not None:
+            match = part("match")
+            for start, end in self.highlighter(article.title):
+                title.stylize(match, start, end)
         title.truncate(room, overflow="ellipsis", pad=True)
         line = Text.assemble(left, title, " ", right, no_wrap=True)
         line.truncate(width, pad=True)

@@ -11,13 +11,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from aireader.core.article import Article, DateSource, Format
+from aireader.core.query import Query
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks
 from aireader.ui.widgets.long_text import LONG, LongText, render_piece
+from aireader.ui.widgets.query_bar import QueryBar
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -29,7 +33,8 @@ Pick an article and press Enter to read it.
 
   j k     move          n      next unread
   Space   scroll        m b    read, bookmark
-  t       tags          ?      every key
+  /       search        t      tags
+  ?       every key
 """
 
 
@@ -47,6 +52,36 @@ def byline(article: Article) -> str:
         parts.append(when)
     parts.append(f"{article.reading_minutes} min read")
     return " · ".join(parts)
+
+
+FIND_HINT = "words in this article · Enter: keep · n/N: next/previous"
+MATCH_STYLE = "bold $text on $warning 35%"
+CURRENT_STYLE = "bold reverse $warning"
+
+
+class TextPiece(Static):
+    """A piece of a plain-text article; keeps its text for highlighting."""
+
+    def __init__(self, text: str) -> None:
+        self.original = Content(text)
+        super().__init__(self.original, classes="text-piece")
+
+
+class _Target:
+    """A piece of shown text that can carry highlights: a Markdown block or a text piece."""
+
+    def __init__(self, widget: Widget, original: Content, show: Widget) -> None:
+        self.widget = widget
+        self.original = original
+        self.show = show  # the widget whose content is replaced (a fence's label)
+        self.spans: list[tuple[int, int]] = []
+
+    def paint(self, current: int | None) -> None:
+        content = self.original
+        for n, (start, end) in enumerate(self.spans):
+            content = content.stylize(CURRENT_STYLE if n == current else MATCH_STYLE, start, end)
+        if isinstance(self.show, Static | Label):
+            self.show.update(content)
 
 
 class Reader(VerticalScroll, can_focus=True):
@@ -67,6 +102,14 @@ class Reader(VerticalScroll, can_focus=True):
         self.article: Article | None = None
         self._root = Path()
         self._rendered_width = 0
+        self.passive: Query | None = None
+        """The list's search, highlighted in whatever article is shown."""
+        self.finding: Query | None = None
+        """The find in this article (``/`` while reading); ``n``/``N`` go through its matches."""
+        self._targets: list[_Target] = []
+        self._hits: list[tuple[_Target | None, int]] = []
+        """Each match: its piece and the span's number there (None, line: a long text's line)."""
+        self._current = -1
 
     class Shown(Message):
         """The article's text is fully on screen (or could not be read)."""
@@ -84,6 +127,9 @@ class Reader(VerticalScroll, can_focus=True):
             yield Static(id="notice")
             yield Vertical(id="plain")
             yield LongText(id="long")
+        yield QueryBar(
+            "Find", "words in this article · Enter: keep · n/N: next/previous", id="find"
+        )
 
     def on_mount(self) -> None:
         for part in ("#header", "#notice", "#plain", "#long"):
@@ -112,6 +158,7 @@ class Reader(VerticalScroll, can_focus=True):
         long_text = self.query_one("#long", LongText)
         long_text.display = False
         long_text.clear()
+        self._targets, self._hits, self._current = [], [], -1
 
     def show(self, article: Article, state: ArticleState, root: Path) -> None:
         """Show ``article``: its header at once, its text as soon as it is read from disk."""
@@ -156,9 +203,119 @@ class Reader(VerticalScroll, can_focus=True):
             plain = self.query_one("#plain", Vertical)
             plain.display = True
             for piece in pieces:
-                await plain.mount(Static(Text(piece.strip("\n")), classes="text-piece"))
+                await plain.mount(TextPiece(piece.strip("\n")))
                 await asyncio.sleep(0)
+        self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
+
+    # -- highlighting and find -------------------------------------------------
+
+    @property
+    def shown_query(self) -> Query | None:
+        return self.finding if self.finding is not None else self.passive
+
+    def set_passive(self, query: Query | None) -> None:
+        """Highlight the list's search in the article (None: stop)."""
+        self.passive = query if query is not None and query.ranked else None
+        if self.finding is None:
+            self._highlight(jump=False)
+
+    def find(self, query: Query | None) -> int:
+        """Find ``query`` in the article: highlight every match, go to the first one
+        from the top of the view down. None ends the find. Returns the number of matches."""
+        self.finding = query if query is not None and query.ranked else None
+        self._highlight(jump=self.finding is not None)
+        return len(self._hits) if self.finding is not None else 0
+
+    @property
+    def find_note(self) -> str:
+        if not self._hits:
+            return "not found"
+        return f"{self._current + 1} of {len(self._hits)}"
+
+    def next_match(self, step: int) -> str:
+        """Go to the next (1) or previous (-1) match, wrapping; returns the note to show."""
+        if self._hits:
+            self._go((self._current + step) % len(self._hits))
+        return self.find_note
+
+    def _text_targets(self) -> list[_Target]:
+        from textual.widgets._markdown import MarkdownFence, MarkdownHeader, MarkdownParagraph
+
+        targets: list[_Target] = []
+        for widget in self.query("#markdown MarkdownBlock"):
+            if isinstance(widget, MarkdownFence):
+                labels = widget.query("#code-content")
+                if labels:
+                    targets.append(_Target(widget, widget._content, labels.first()))
+            elif isinstance(widget, MarkdownParagraph | MarkdownHeader):
+                targets.append(_Target(widget, widget._content, widget))
+        for piece in self.query(TextPiece):
+            targets.append(_Target(piece, piece.original, piece))
+        return targets
+
+    def _highlight(self, *, jump: bool) -> None:
+        """Repaint the highlights for the query in force; optionally go to the first match."""
+        for target in self._targets:
+            if target.spans:
+                target.spans = []
+                target.paint(None)
+        self._hits, self._current = [], -1
+        long_text = self.query_one("#long", LongText)
+        query = self.shown_query
+        long_text.set_highlighter(query.highlights if query is not None else None)
+        if query is None:
+            self._targets = []
+            return
+        self._targets = self._text_targets()
+        for target in self._targets:
+            target.spans = query.highlights(target.original.plain)
+            if target.spans:
+                target.paint(None)
+                self._hits.extend((target, n) for n in range(len(target.spans)))
+        self._hits.extend((None, line) for line in long_text.match_lines())
+        if jump and self._hits:
+            top = self.scroll_offset.y
+            first = next((n for n, hit in enumerate(self._hits) if self._hit_y(hit) >= top), 0)
+            self._go(first)
+
+    def _hit_y(self, hit: tuple[_Target | None, int]) -> int:
+        """Roughly where a match is, in lines from the top of the article."""
+        target, n = hit
+        if target is None:
+            return self._offset_of(self.query_one("#long")) + n
+        start = target.spans[n][0]
+        width = max(1, target.show.content_region.width)
+        text_before = target.original.plain[:start]
+        lines = sum(len(line) // width + 1 for line in text_before.split("\n")) - 1
+        return self._offset_of(target.widget) + lines
+
+    def _offset_of(self, widget: Widget) -> int:
+        y = 0
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            y += node.virtual_region.y
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return y
+
+    def _go(self, index: int) -> None:
+        previous = self._hits[self._current][0] if 0 <= self._current < len(self._hits) else None
+        self._current = index
+        target, n = self._hits[index]
+        if previous is not None and previous is not target:
+            previous.paint(None)
+        if target is not None:
+            target.paint(n)
+        else:
+            self.query_one("#long", LongText).set_current(n)
+        y = self._hit_y(self._hits[index])
+        if (
+            not self.scroll_offset.y
+            <= y
+            < self.scroll_offset.y + self.scrollable_content_region.height - 1
+        ):
+            self.scroll_to(y=max(0, y - 3), animate=False, immediate=True)
 
     def _long_width(self) -> int:
         return max(20, min(self.query_one("#page").size.width or self.size.width, 88))
@@ -177,6 +334,8 @@ class Reader(VerticalScroll, can_focus=True):
         """Render a long document a piece at a time in a thread; lines appear as they come."""
         console = self.app.console
         width = self._rendered_width = self._long_width()
+        query = self.shown_query
+        target.set_highlighter(query.highlights if query is not None else None)
         for piece in pieces:
             lines = await asyncio.to_thread(render_piece, console, piece, markdown, width)
             target.add_lines(lines)

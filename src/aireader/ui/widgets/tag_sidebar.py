@@ -1,4 +1,4 @@
-"""The sidebar: All, Unread, Bookmarked, then every tag with its counts."""
+"""The sidebar: All, Unread, Bookmarked, saved searches, then every tag with its counts."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from textual.widgets.option_list import Option
 from aireader.core.library import TagGroup
 from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
 
+SavedCount = tuple[int, int]
+"""A saved search's hits and unread hits."""
 
-def _prompt(width: int, name: str, total: int, unread: int | None = None) -> Text:
+
+def _prompt(width: int, name: str, total: int | None, unread: int | None = None) -> Text:
     """``name`` on the left, the counts on the right, on one line of ``width`` cells."""
-    numbers = Text(f"{total:,}")
-    if unread:
+    numbers = Text(f"{total:,}" if total is not None else "…")
+    if unread and total is not None:
         numbers = Text.assemble((f"{unread:,}", "bold"), "/", f"{total:,}")
     label = Text(name, no_wrap=True, overflow="ellipsis")
     room = max(1, width - numbers.cell_len - 1)
@@ -33,7 +36,18 @@ class TagSidebar(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="tags.up"),
         Binding("g", "first", "Top", show=False, id="tags.top"),
         Binding("G", "last", "Bottom", show=False, id="tags.bottom"),
+        Binding(
+            "d,delete",
+            "delete_saved",
+            "Delete",
+            show=False,
+            id="tags.delete_saved",
+            tooltip="Delete the saved search under the cursor",
+        ),
     ]
+
+    class DeleteSaved(Message):
+        """The user asked to delete the saved search under the cursor."""
 
     class Picked(Message):
         """The highlighted view changed."""
@@ -45,21 +59,38 @@ class TagSidebar(OptionList):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, TagSidebar.Picked)
 
-    _last: tuple[Counts, list[TagGroup]] | None = None
+    _last: tuple[Counts, list[TagGroup], list[tuple[str, SavedCount | None]]] | None = None
 
-    def update_views(self, counts: Counts, groups: list[TagGroup], current: View) -> None:
+    def action_delete_saved(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id and option.id.startswith("saved:"):
+            self.post_message(self.DeleteSaved())
+
+    def update_views(
+        self,
+        counts: Counts,
+        groups: list[TagGroup],
+        current: View,
+        saved: list[tuple[str, SavedCount | None]] | None = None,
+    ) -> None:
         """Rebuild the entries with fresh counts, keeping the highlight on ``current``.
 
         Plain one-line prompts, padded to the sidebar's width: cheap to measure,
         even with hundreds of tags.
         """
-        self._last = (counts, groups)
+        saved = saved or []
+        self._last = (counts, groups, saved)
         width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
         options: list[Option | None] = [
             Option(_prompt(width, "All", counts.articles, counts.unread), id=ALL.id),
             Option(_prompt(width, "Unread", counts.unread), id=UNREAD.id),
             Option(_prompt(width, "Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
         ]
+        if saved:
+            options.append(None)
+        for name, found in saved:
+            total, unread = found if found is not None else (None, None)
+            options.append(Option(_prompt(width, f"⌕ {name}", total, unread), id=f"saved:{name}"))
         if groups:
             options.append(None)
         for group in groups:
@@ -79,7 +110,8 @@ class TagSidebar(OptionList):
         if self._last is not None:
             highlighted = self.highlighted_option
             current = View.from_id(highlighted.id) if highlighted and highlighted.id else ALL
-            self.update_views(*self._last, current)
+            counts, groups, saved = self._last
+            self.update_views(counts, groups, current, saved)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
