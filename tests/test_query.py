@@ -314,3 +314,25 @@ def test_or_joins_the_terms_beside_it(lib: Lib) -> None:
     assert lib.set("closed sora OR bread") == lib.set("closed (sora OR bread)")
     assert lib.set("closed sora OR bread") == {"en/sora.md", "en/wan.md"}
     assert lib.set("(closed sora) OR bread") == {"en/sora.md", "en/wan.md", "en/notes/cooking.txt"}
+
+
+def test_dates_compare_the_day_the_file_gives_not_utc(tmp_path: Path) -> None:
+    """Half past midnight on March 1st in UTC+2 is still March 1st (in UTC: February 29th)."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "late.md").write_text("---\ntitle: Late\ndate: 2024-03-01T00:30:00+02:00\n---\nx\n")
+    (root / "early.md").write_text("---\ntitle: Early\ndate: 2024-02-29T23:30:00-05:00\n---\nx\n")
+    index = Index.open(root, tmp_path / "cache")
+    index.sync()
+    ids: list[int] = []
+    articles = index.articles(ids=ids)
+    search = Search(index, articles, ids, {})
+    titles = lambda q: {articles[i].title for i in search.run(parse(q))}  # noqa: E731
+    assert titles("after:2024-03-01") == {"Late"}
+    assert titles("before:2024-03-01") == {"Early"}
+
+
+def test_messages_quote_user_text_on_one_line() -> None:
+    with pytest.raises(QueryError) as caught:
+        parse('after:"2024\n\x1b[2J-01"')
+    assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)

@@ -27,12 +27,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date
 from itertools import compress
 from typing import Protocol
 
 from aireader.core.article import Article, tag_key
 from aireader.core.store import ArticleState
+from aireader.core.text import neutralise_line
 from aireader.core.words import fold, is_cjk, query_tokens, tokens, word_spans
 
 COLUMNS = ("title", "tags", "author", "source", "body")
@@ -67,8 +68,8 @@ class Field:
     name: str
     value: str
     prefix: bool = False
-    when: float = 0.0
-    """For ``after:``/``before:``: the start of the day, month or year, as a timestamp."""
+    day: int = 0
+    """For ``after:``/``before:``: the first day of the day, month or year (an ordinal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +274,8 @@ def _term(token: _Token) -> Node | None:
         return _text(text, prefix, None)
     name = token.field
     if name not in FIELDS:
-        raise QueryError(f"unknown field '{name}:' (fields: {', '.join(f + ':' for f in FIELDS)})")
+        known = ", ".join(f + ":" for f in FIELDS)
+        raise QueryError(f"unknown field '{_shown(name)}:' (fields: {known})")
     if not text.strip():
         raise QueryError(f"{name}: needs a value, e.g. {_EXAMPLES[name]}")
     if name in TEXT_FIELDS:
@@ -284,10 +286,12 @@ def _term(token: _Token) -> Node | None:
     if name == "is":
         value = text.strip().lower()
         if value not in STATES:
-            raise QueryError(f"is: takes {', '.join(STATES[:-1])} or {STATES[-1]}, not '{text}'")
+            raise QueryError(
+                f"is: takes {', '.join(STATES[:-1])} or {STATES[-1]}, not '{_shown(text)}'"
+            )
         return Field("is", value)
     if name in ("after", "before"):
-        return Field(name, text, when=_day_start(name, text))
+        return Field(name, text, day=_first_day(name, text))
     if name == "tag":
         return Field("tag", tag_key(text), prefix=prefix)
     if name == "lang":
@@ -319,16 +323,22 @@ def _text(text: str, prefix: bool, column: str | None) -> Text | None:
     return Text(tuple(found), column)
 
 
-def _day_start(name: str, text: str) -> float:
+def _first_day(name: str, text: str) -> int:
     match = _DATE.fullmatch(text.strip())
-    problem = f"bad date '{text}' in {name}: (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    problem = f"bad date '{_shown(text)}' in {name}: (use YYYY, YYYY-MM or YYYY-MM-DD)"
     if match is None:
         raise QueryError(problem)
     year, month, day = (int(g) if g else 1 for g in match.groups())
     try:
-        return datetime(year, month, day, tzinfo=UTC).timestamp()
+        return date(year, month, day).toordinal()
     except (ValueError, OverflowError):
         raise QueryError(problem) from None
+
+
+def _shown(text: str) -> str:
+    """User text quoted in a message: one line, no control characters, not too long."""
+    line = neutralise_line(text)
+    return line if len(line) <= 40 else line[:39] + "…"
 
 
 def parse(source: str) -> Query:
@@ -452,8 +462,8 @@ class Corpus(Protocol):
 
     def state(self, position: int) -> ArticleState: ...
 
-    def sort_key(self, position: int) -> float:
-        """The article's date as a timestamp (its file's time when it has none)."""
+    def day(self, position: int) -> int:
+        """The article's calendar day as its file gives it (an ordinal), for dates."""
         ...
 
     def text(self, node: Node) -> dict[int, float]:
@@ -544,9 +554,9 @@ def _predicate(node: Field, corpus: Corpus) -> Callable[[int], bool]:
 
         return lang
     if name == "after":
-        return lambda i: corpus.sort_key(i) >= node.when
+        return lambda i: corpus.day(i) >= node.day
     if name == "before":
-        return lambda i: corpus.sort_key(i) < node.when
+        return lambda i: corpus.day(i) < node.day
     # in: a folder (or a file) under the library
     return lambda i: (p := fold(articles[i].relpath)) == value or p.startswith(value + "/")
 

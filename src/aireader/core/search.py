@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from aireader.core.article import Article
 from aireader.core.index import Index
@@ -29,6 +30,14 @@ from aireader.core.query import (
     to_fts,
 )
 from aireader.core.store import UNTOUCHED, ArticleState
+
+
+def _day(article: Article) -> int:
+    """The calendar day of an article as written (a file's own day, in local time)."""
+    if article.date is not None:
+        return article.date.day().toordinal()
+    return date.fromtimestamp(article.mtime).toordinal()
+
 
 RANK_LIMIT = 20_000
 """Up to this many full-text hits are ranked by BM25."""
@@ -48,7 +57,7 @@ class Search:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()  # one query at a time on the index connection
         self._position = {article_id: i for i, article_id in enumerate(self.ids)}
-        self._sort_keys: list[float] | None = None
+        self._days: list[int] | None = None
 
     def run(self, query: Query) -> list[int]:
         """Positions in ``articles`` of the hits, best first (or newest first)."""
@@ -60,10 +69,10 @@ class Search:
     def state(self, position: int) -> ArticleState:
         return self.states.get(self.articles[position].identity, UNTOUCHED)
 
-    def sort_key(self, position: int) -> float:
-        if self._sort_keys is None:
-            self._sort_keys = [a.sort_key for a in self.articles]
-        return self._sort_keys[position]
+    def day(self, position: int) -> int:
+        if self._days is None:  # once per list of articles, when a query has a date
+            self._days = [_day(a) for a in self.articles]
+        return self._days[position]
 
     def text(self, node: Node) -> dict[int, float]:
         """Hits with a score: a match in the title or tags first, then by BM25.
