@@ -12,6 +12,7 @@ Modules:
   small model of its screen, so a start-up is timed from outside the process;
 * :mod:`benchmarks.floor_app` is the bare Textual app that sets the start-up floor;
 * :mod:`benchmarks.pilot` drives aireader in-process with Textual's Pilot;
+* :mod:`benchmarks.search` times a fixed mix of search queries over a library's index;
 * :mod:`benchmarks.run` runs it all and prints the figures, the ratios and the targets.
 
 Nothing here asserts a timing: the benchmarks print figures for people to read.

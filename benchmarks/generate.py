@@ -8,6 +8,12 @@ some with a ``+HH:MM`` offset, one to five tags drawn Zipf-like from a pool of
 lists and links. Everything comes from ``random.Random(seed)``, so the same ``n``
 and seed give the same bytes.
 
+Titles and text are drawn Zipf-like (weight 1/rank) from a vocabulary of 30,000
+words (:func:`vocabulary`): about 550 real words take the first ranks, made-up
+words of two to four syllables the long tail. So, as in real text, a few words
+are in nearly every article, a word of rank 1,000 in about 3% of them and one of
+rank 20,000 in about 0.2%, which is what makes search figures mean something.
+
 ``big_library(workdir, seed)`` writes a small library of a few normal articles
 and one 1 MB article, for timing how long a long article takes to show.
 
@@ -17,7 +23,8 @@ last: an existing library whose marker names the same generator version, size
 and seed is reused as it is; any other is made again.
 
 Fast by construction: paragraphs come from a pool made once, so each article is
-a few choices and one write (100k articles in about 15 s on one core).
+a few choices and one write (100k articles in about 17 s on one core, most of it
+writing files).
 
 Command line: ``python -m benchmarks.generate --sizes 1000,10000 [--workdir DIR]``.
 """
@@ -25,6 +32,8 @@ Command line: ``python -m benchmarks.generate --sizes 1000,10000 [--workdir DIR]
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import json
 import os
 import random
@@ -36,12 +45,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+"""Part of every library's marker: bump it when the bytes made change (2: Zipf words)."""
 DEFAULT_WORKDIR = Path("/tmp/aireader-bench")
 DEFAULT_SEED = 20240420
 PER_FOLDER = 100
 TAG_POOL = 200
 AUTHOR_POOL = 60
+PARAGRAPH_POOL = 30_000
+HEADING_POOL = 8_000
+ITEM_POOL = 15_000
+"""Blocks an article's body is assembled from. A paragraph is then in a few dozen
+articles of 100k, not hundreds: a phrase cut from one article is in few others."""
 BIG_ARTICLE_BYTES = 1 << 20
 BIG_LIBRARY_NORMAL = 6
 
@@ -53,8 +68,10 @@ is first in the list without doubt; its title is what the benchmark waits for.""
 
 OFFSETS = ("-08:00", "-05:00", "-03:00", "+00:00", "+01:00", "+02:00", "+05:30", "+09:00")
 
-# A plain vocabulary; "loading", "indexing", "ready" and "articles" are left out on
-# purpose, since the benchmark looks for those words on the screen.
+# A plain vocabulary: the most frequent words of the generated text (see
+# :func:`vocabulary`). "loading", "indexing", "ready" and "articles" are left out on
+# purpose, since the benchmark looks for those words on the screen; the made-up
+# words of the long tail never contain them either.
 _VOCABULARY = """
 able access account across action active actual advance agency agent agree ahead
 airline album allow almost alone along amount analyst angle animal annual answer
@@ -106,6 +123,60 @@ wage water wealth weather weekly western wheel window winter wisdom wonder worke
 world writer yellow young zone
 """
 WORDS = _VOCABULARY.split()
+"""The real words: the head of every library's vocabulary, and the words tags are made of."""
+VOCABULARY_SIZE = 30_000
+EXCLUDED = ("loading", "indexing", "ready", "articles")
+"""Never in generated text, not even inside a made-up word (see :mod:`benchmarks.readiness`)."""
+
+_ONSETS = (
+    *("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w"),
+    *("z", "br", "ch", "cl", "dr", "fl", "gr", "kr", "pl", "pr", "sh", "sk", "sl", "st"),
+    *("th", "tr", "", ""),
+)
+_VOWELS = ("a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea", "ie", "oo", "ou")
+_CODAS = ("n", "r", "s", "l", "m", "t", "nd", "st", "x", *[""] * 8)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every word of a library's text, most frequent first, with Zipf weights.
+
+    ``words[r - 1]`` has rank ``r`` and is drawn with weight ``1 / r``: the real
+    words of :data:`WORDS` (shuffled) take the first ranks, made-up words the long
+    tail. ``cum_weights`` is for ``rng.choices(words, cum_weights=...)``.
+    """
+
+    words: tuple[str, ...]
+    cum_weights: tuple[float, ...]
+
+    def rank(self) -> dict[str, int]:
+        """Word -> rank (1 is the most frequent)."""
+        return {word: r for r, word in enumerate(self.words, 1)}
+
+
+@functools.cache
+def vocabulary(seed: int = DEFAULT_SEED, size: int = VOCABULARY_SIZE) -> Vocabulary:
+    """The vocabulary of the libraries made from ``seed``: the same for every size.
+
+    It has its own random stream (from the seed), so a benchmark can rebuild it
+    without making a library.
+    """
+    rng = random.Random(f"vocabulary-{seed}")
+    words = list(WORDS)
+    rng.shuffle(words)
+    seen = set(words)
+    while len(words) < size:
+        syllables = rng.choice((2, 2, 2, 3, 3, 4))
+        word = "".join(
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables)
+        )
+        if len(word) < 4 or word in seen or any(bad in word for bad in EXCLUDED):
+            continue
+        seen.add(word)
+        words.append(word)
+    cum = tuple(itertools.accumulate(1.0 / rank for rank in range(1, size + 1)))
+    return Vocabulary(tuple(words), cum)
+
 
 _FIRST = "Ada Ben Chloe Dara Emil Farah Gus Hana Ivo Jun Kira Leo Mina Nils Omar Pia"
 _LAST = "Abe Berg Costa Diaz Eriksen Fofana Gupta Haas Ito Jansen Kowal Lund Mbeki"
@@ -114,6 +185,11 @@ FIRST_NAMES, LAST_NAMES = _FIRST.split(), _LAST.split()
 
 def _title_case(words: Sequence[str]) -> str:
     return " ".join(w.capitalize() if i == 0 else w for i, w in enumerate(words))
+
+
+def _draw(rng: random.Random, vocab: Vocabulary, k: int) -> list[str]:
+    """``k`` words, Zipf-distributed."""
+    return rng.choices(vocab.words, cum_weights=vocab.cum_weights, k=k)
 
 
 @dataclass
@@ -128,9 +204,9 @@ class _Pools:
     authors: list[str]
 
 
-def _make_pools(rng: random.Random) -> _Pools:
+def _make_pools(rng: random.Random, vocab: Vocabulary) -> _Pools:
     def sentence(lo: int, hi: int) -> str:
-        words = rng.choices(WORDS, k=rng.randint(lo, hi))
+        words = _draw(rng, vocab, rng.randint(lo, hi))
         if rng.random() < 0.3:  # an inline link, an emphasis or some code
             i = rng.randrange(len(words))
             kind = rng.random()
@@ -144,13 +220,15 @@ def _make_pools(rng: random.Random) -> _Pools:
                 words[i] = f"`{words[i]}()`"
         return _title_case(words) + rng.choice(".....?!")
 
-    paragraphs = [" ".join(sentence(6, 22) for _ in range(rng.randint(2, 7))) for _ in range(3000)]
-    headings = [_title_case(rng.choices(WORDS, k=rng.randint(2, 6))) for _ in range(800)]
-    items = [sentence(3, 12) for _ in range(1500)]
+    paragraphs = [
+        " ".join(sentence(6, 22) for _ in range(rng.randint(2, 7))) for _ in range(PARAGRAPH_POOL)
+    ]
+    headings = [_title_case(_draw(rng, vocab, rng.randint(2, 6))) for _ in range(HEADING_POOL)]
+    items = [sentence(3, 12) for _ in range(ITEM_POOL)]
     tags: list[str] = []
     seen: set[str] = set()
     while len(tags) < TAG_POOL:
-        tag = "-".join(rng.choices(WORDS, k=rng.choice((1, 1, 2))))
+        tag = "-".join(rng.choices(WORDS, k=rng.choice((1, 1, 2))))  # tags: real words
         if tag not in seen:
             seen.add(tag)
             tags.append(tag)
@@ -301,7 +379,8 @@ def synthetic_library(workdir: Path, n: int, seed: int = DEFAULT_SEED) -> Genera
         return _load(home, seed)
     _reset(home)
     rng = random.Random(seed)
-    pools = _make_pools(rng)
+    vocab = vocabulary(seed)
+    pools = _make_pools(rng, vocab)
     newest = rng.randrange(n)
     entries: list[tuple[float, str, str]] = []
     folder = home / "articles"
@@ -311,9 +390,9 @@ def synthetic_library(workdir: Path, n: int, seed: int = DEFAULT_SEED) -> Genera
             folder.mkdir()
         moment = NEWEST if i == newest else START + timedelta(seconds=rng.randrange(SPAN_SECONDS))
         date = _format_date(rng, moment)
-        title_words = rng.choices(WORDS, k=rng.randint(4, 9))
+        title_words = _draw(rng, vocab, rng.randint(4, 9))
         title = _title_case(title_words)
-        intro = f"{_title_case(rng.choices(WORDS, k=12))}, number {i + 1} in this collection."
+        intro = f"{_title_case(_draw(rng, vocab, 12))}, number {i + 1} in this collection."
         name = f"{i:06d}-{'-'.join(title_words[:4])}.md"
         _write(
             folder / name,
@@ -337,7 +416,8 @@ def big_library(workdir: Path, seed: int = DEFAULT_SEED) -> GeneratedLibrary:
         return _load(home, seed)
     _reset(home)
     rng = random.Random(seed)
-    pools = _make_pools(rng)
+    vocab = vocabulary(seed)
+    pools = _make_pools(rng, vocab)
     entries: list[tuple[float, str, str]] = []
     big_index = BIG_LIBRARY_NORMAL // 2
     big_title = first_words = ""
@@ -347,12 +427,12 @@ def big_library(workdir: Path, seed: int = DEFAULT_SEED) -> GeneratedLibrary:
         if i == big_index:
             title = "The long read: one megabyte of Markdown"
             first_words = "This long read opens on a quiet harbour"
-            intro = f"{first_words} at dawn, {' '.join(rng.choices(WORDS, k=30))}."
+            intro = f"{first_words} at dawn, {' '.join(_draw(rng, vocab, 30))}."
             target = BIG_ARTICLE_BYTES
             big_title = title
         else:
-            title = _title_case(rng.choices(WORDS, k=rng.randint(4, 8)))
-            intro = f"{_title_case(rng.choices(WORDS, k=12))}, short piece {i + 1}."
+            title = _title_case(_draw(rng, vocab, rng.randint(4, 8)))
+            intro = f"{_title_case(_draw(rng, vocab, 12))}, short piece {i + 1}."
             target = rng.randint(2048, 8192)
         name = f"{i:02d}-article.md"
         _write(

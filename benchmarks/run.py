@@ -27,6 +27,9 @@ What is measured (medians of ``--runs`` runs unless said otherwise):
   ``await pilot.press("j")`` once loaded; also the same 100 keys posted at once.
 * **1 MB article**: Pilot again: Enter on a 1 MB article until its first words
   are in the reading pane.
+* **search**: :mod:`benchmarks.search` in a child process, per size: the latency
+  of a fixed mix of 200 queries (p50, p95, max) over the library's index, and
+  the one-time cost of loading the articles for search. ``--no-search`` skips it.
 
 The child processes run the repository's ``src/`` (put first on ``PYTHONPATH``),
 not whatever aireader may be installed. Each figure that cannot be taken reads
@@ -69,6 +72,8 @@ TARGET_SIZE = 100_000
 """The size the start-up, index and memory targets are set for."""
 NO_GROWTH = 1.25
 """A per-press ratio up to this counts as "no growth" (timer noise on a busy 2-core box)."""
+SEARCH_TARGET_MS = 30.0
+"""The p95 latency target for the search mix (see :mod:`benchmarks.search`)."""
 
 Result = dict[str, Any]
 
@@ -436,6 +441,7 @@ class SizeResult:
     cold: StartRuns = field(default_factory=StartRuns)
     warm: StartRuns = field(default_factory=StartRuns)
     keys: Result = field(default_factory=dict)
+    search: Result = field(default_factory=dict)
     library: str = ""
 
     @property
@@ -454,10 +460,11 @@ class SizeResult:
             "full_index_s": full,
             "index_rate_per_s": self.n / full if full else None,
             "j_presses": self.keys,
+            "search": self.search,
         }
 
 
-def measure_size(bench: Bench, n: int, seed: int) -> SizeResult:
+def measure_size(bench: Bench, n: int, seed: int, *, search: bool = True) -> SizeResult:
     log(f"\n== {n:,} articles ==")
     started = time.perf_counter()
     library = generate.synthetic_library(bench.workdir, n, seed)
@@ -472,7 +479,37 @@ def measure_size(bench: Bench, n: int, seed: int) -> SizeResult:
     with bench.tempdir(f"{subject.label}-pilot-cache") as cache:
         out.keys = run_pilot(bench, "keys", library.root, ["--count", str(n)], cache=cache)
     log(f"j x100: {json.dumps(out.keys)}")
+    if search:
+        out.search = measure_search(bench, n, seed)
     return out
+
+
+def measure_search(bench: Bench, n: int, seed: int) -> Result:
+    """:mod:`benchmarks.search` on one size, in a child process; its report goes to the log."""
+    with bench.tempdir("search") as tmp:
+        output = tmp / "search.json"
+        argv = [bench.python, "-m", "benchmarks.search", "--sizes", str(n)]
+        argv += ["--workdir", str(bench.workdir), "--seed", str(seed), "--output", str(output)]
+        try:
+            done = subprocess.run(
+                argv,
+                env=bench.env(cache=tmp, data=tmp, with_bench=True),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=bench.timeout * 2,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"search did not finish in {bench.timeout * 2:.0f} s"}
+        for line in done.stdout.splitlines():
+            log(line)
+        try:
+            result: Result = json.loads(output.read_text(encoding="utf-8"))["sizes"][str(n)]
+        except (OSError, ValueError, KeyError):
+            tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            return {"error": f"search exited {done.returncode}: {tail[:200]}"}
+    return result
 
 
 def measure_bundled(bench: Bench) -> tuple[StartRuns, Result]:
@@ -654,6 +691,20 @@ def targets(
                     "" if ratio is not None else f"n/a: {error}",
                 )
             )
+    if largest is not None and largest.search:
+        p95 = largest.search.get("p95_ms")
+        error = largest.search.get("error")
+        rows.append(
+            Target(
+                f"search p95, {fmt_size(largest.n)}{star}",
+                fmt_ms(p95),
+                f"{largest.search.get('queries', '?')} queries",
+                None,
+                f"<= {SEARCH_TARGET_MS:g} ms",
+                None if p95 is None else p95 <= SEARCH_TARGET_MS,
+                f"n/a: {error}" if p95 is None else "",
+            )
+        )
     visible = big.get("visible_s")
     if "error" in big:
         shown, meets, note = "n/a", None, f"n/a: {big['error']}"
@@ -679,6 +730,13 @@ def figures_table(sizes: list[SizeResult]) -> str:
     def key(field_name: str, fmt: Callable[[float | None], str]) -> Callable[[SizeResult], str]:
         return lambda s: fmt(s.keys.get(field_name)) if "error" not in s.keys else "n/a"
 
+    def found(field_name: str) -> Callable[[SizeResult], str]:
+        return lambda s: fmt_ms(s.search.get(field_name))
+
+    def search_load(s: SizeResult) -> str:
+        load = s.search.get("load")
+        return fmt_seconds(load["articles_s"] + load["search_init_s"]) if load else "n/a"
+
     rows = [
         ["articles", *per_size(lambda s: f"{s.n:,}")],
         ["scan floor (read + frontmatter.loads)", *per_size(lambda s: fmt_seconds(s.scan_s))],
@@ -701,6 +759,13 @@ def figures_table(sizes: list[SizeResult]) -> str:
             *per_size(key("burst_per_press_ms", fmt_ms)),
         ],
     ]
+    if any(s.search for s in sizes):
+        rows += [
+            ["search: load (index.articles + Search)", *per_size(search_load)],
+            ["search: p50 of the query mix", *per_size(found("p50_ms"))],
+            ["search: p95 of the query mix", *per_size(found("p95_ms"))],
+            ["search: slowest query", *per_size(found("max_ms"))],
+        ]
     return table(rows, right=range(1, len(sizes) + 1))
 
 
@@ -717,6 +782,10 @@ def errors_of(sizes: list[SizeResult], bundled: StartRuns, floor: Samples) -> li
             lines.append(f"{fmt_size(s.n)} j: {s.keys['error']}")
         if "error" in s.scan:
             lines.append(f"{fmt_size(s.n)} scan floor: {s.scan['error']}")
+        if "error" in s.search:
+            lines.append(f"{fmt_size(s.n)} search: {s.search['error']}")
+        for e in s.search.get("errors", []):
+            lines.append(f"{fmt_size(s.n)} search query: {e}")
     return lines
 
 
@@ -770,7 +839,7 @@ def versions() -> Result:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run",
-        description="Time aireader's start-up, indexing, keys and long articles.",
+        description="Time aireader's start-up, indexing, keys, long articles and search.",
     )
     parser.add_argument(
         "--sizes", help="library sizes, e.g. 1000,10000 or 1k,100k (default: 1k,10k,100k)"
@@ -779,6 +848,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--runs", type=int, help="runs per start-up measure (default 5; 1 with --quick)"
     )
     parser.add_argument("--quick", action="store_true", help="1 run each, sizes 1k and 10k")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the search latency benchmark"
+    )
     parser.add_argument(
         "--workdir", type=Path, default=generate.DEFAULT_WORKDIR, help="default: %(default)s"
     )
@@ -820,7 +892,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     subprocess.run([bench.python, "-m", "compileall", "-q", str(SRC)], check=False)
     floor = measure_floor(bench)
     bundled, bundled_info = measure_bundled(bench)
-    results = [measure_size(bench, n, args.seed) for n in sorted(sizes)]
+    results = [measure_size(bench, n, args.seed, search=not args.no_search) for n in sorted(sizes)]
     big = measure_big(bench, args.seed)
     rows = targets(floor, bundled, results, big)
     elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
@@ -874,6 +946,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "workdir": str(bench.workdir),
             "terminal": list(TERMINAL),
             "timeout_s": args.timeout,
+            "search": not args.no_search,
         },
         "floor_s": floor.as_json(),
         "bundled": {**bundled_info, **bundled.as_json()},

@@ -13,6 +13,8 @@ import pytest
 from aireader.core import index as index_module
 from aireader.core.index import Index, SyncResult, index_path
 from aireader.core.library import load_library
+from aireader.core.query import parse
+from aireader.core.search import Search
 
 
 def write(folder: Path, rel: str, title: str, body: str = "Body text.", tags: str = "") -> Path:
@@ -141,21 +143,131 @@ def test_an_unwritable_cache_folder_still_works_in_memory(folder: Path, tmp_path
     assert index.sync().added == 3
 
 
-def test_worker_processes_give_the_same_index(folder: Path, tmp_path: Path) -> None:
+def found(index: Index, text: str) -> set[str]:
+    """Relpaths of the articles a search finds."""
+    ids: list[int] = []
+    articles = index.articles(ids=ids)
+    return {articles[i].relpath for i in Search(index, articles, ids, {}).run(parse(text))}
+
+
+def test_worker_processes_give_the_same_index(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i in range(60):
-        write(folder, f"many/{i:03d}.md", f"Many {i}", tags="bulk")
+        write(folder, f"many/{i:03d}.md", f"Many {i}", f"Word{i % 7} common", tags="bulk")
     serial = Index.open(folder, tmp_path / "serial")
     serial.sync(workers=1)
     parallel = Index.open(folder, tmp_path / "parallel")
-    old = index_module.PARALLEL_FROM
-    index_module.PARALLEL_FROM = 10
-    try:
-        parallel.sync(workers=2)
-    finally:
-        index_module.PARALLEL_FROM = old
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index_module, "FIRST_CHUNK", 5)
+    monkeypatch.setattr(index_module, "BATCH", 8)  # several chunks: both workers, both shards
+    parallel.sync(workers=2)
     assert [a.relpath for a in serial.articles()] == [a.relpath for a in parallel.articles()]
     assert [a.identity for a in serial.articles()] == [a.identity for a in parallel.articles()]
     assert serial.skipped() == parallel.skipped()
+    # The workers wrote the search text into shards of their own.
+    assert parallel.path is not None
+    shards = sorted(parallel.path.parent.glob("*.text-*.sqlite3"))
+    assert len(shards) == 2
+    for query in ("word3", "common", "alpha", "tag:bulk word1", "many -word2", "title:beta"):
+        assert found(serial, query) == found(parallel, query), query
+    assert len(found(parallel, "word3")) == 9  # i % 7 == 3 for i < 60
+    # Reopened (as the next start does), the shards are still searched.
+    parallel.close()
+    again = Index.open(folder, tmp_path / "parallel")
+    assert len(found(again, "word3")) == 9
+
+
+def test_a_touched_file_keeps_its_id_and_an_edited_one_drops_its_old_words(
+    folder: Path, cache: Path
+) -> None:
+    index = Index.open(folder, cache)
+    index.sync()
+    ids: list[int] = []
+    before = dict(zip([a.relpath for a in index.articles(ids=ids)], ids, strict=True))
+    path = folder / "a.md"
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # same text, new time
+    assert index.sync().changed == 1
+    ids = []
+    after = dict(zip([a.relpath for a in index.articles(ids=ids)], ids, strict=True))
+    assert after == before
+    assert dead_rows(index) == 0
+    write(folder, "a.md", "Alpha", body="Completely different words now.", tags="x, y")
+    index.sync()
+    assert found(index, "different") == {"a.md"}
+    assert found(index, "body") == {"sub/b.md"}  # a.md's old words no longer find it
+    assert dead_rows(index) == 1
+
+
+def dead_rows(index: Index) -> int:
+    assert index.path is not None
+    with sqlite3.connect(index.path) as conn:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0])
+
+
+def test_many_dead_rows_rebuild_the_index(
+    folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "DEAD_LIMIT", 3)
+    index = Index.open(folder, cache)
+    index.sync()
+    for n in range(12):  # each edit leaves a dead full-text row behind
+        write(folder, "a.md", "Alpha", body=f"Edit number {n}.")
+        index.sync()
+    assert dead_rows(index) == 12
+    index.close()
+    rebuilt = Index.open(folder, cache)
+    assert rebuilt.count() == 0  # a fresh index: the next sync reads everything again
+    assert rebuilt.sync().added == 3
+    assert found(rebuilt, "number") == {"a.md"}
+    assert dead_rows(rebuilt) == 0
+
+
+def test_a_missing_shard_rebuilds_the_index(
+    folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(30):
+        write(folder, f"many/{i:03d}.md", f"Many {i}", "Shard words.")
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index_module, "FIRST_CHUNK", 5)
+    index = Index.open(folder, cache)
+    index.sync(workers=2)
+    index.close()
+    for shard in (cache / "index").glob("*.text-0.sqlite3*"):
+        shard.unlink()
+    again = Index.open(folder, cache)
+    assert again.count() == 0
+    again.sync(workers=1)
+    assert len(found(again, "shard")) == 30
+
+
+def test_a_dying_worker_pool_finishes_the_sync_here(
+    folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    for i in range(40):
+        write(folder, f"many/{i:03d}.md", f"Many {i}", "Pool words.")
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index_module, "FIRST_CHUNK", 5)
+    monkeypatch.setattr(index_module, "BATCH", 10)
+
+    class Pool:
+        def shutdown(self, **_: object) -> None:
+            pass
+
+    def broken_pool(workers, chunks, root, first_ids, shards, previous):  # type: ignore[no-untyped-def]
+        def results():  # type: ignore[no-untyped-def]
+            yield index_module._parse_chunk(chunks[0], root, first_ids[0], shards, previous[0])
+            raise BrokenProcessPool("a worker was killed")
+
+        return Pool(), results()
+
+    monkeypatch.setattr(index_module, "_start_pool", broken_pool)
+    index = Index.open(folder, cache)
+    assert index.sync(workers=2).added == 43
+    assert len(index.articles()) == 42
+    assert len(found(index, "pool")) == 40
 
 
 def test_progress_is_reported(folder: Path, cache: Path) -> None:

@@ -454,8 +454,28 @@ class ScanStats:
 # -- evaluating -----------------------------------------------------------------
 
 
+class Ranking:
+    """What orders the hits: a bonus tier (title or tag matches) and, when the
+    words matched few enough articles, a BM25 score per hit."""
+
+    def __init__(self, count: int) -> None:
+        self.bonus = bytearray(count)
+        self.scores: dict[int, float] | None = {}
+
+    def add(self, bonus: bytearray, scores: dict[int, float] | None) -> None:
+        self.bonus = _or(self.bonus, bonus)
+        if scores is None or self.scores is None:
+            self.scores = None  # too many hits to score: the bonus tier, then list order
+            return
+        for position, score in scores.items():
+            self.scores[position] = self.scores.get(position, 0.0) + score
+
+
 class Corpus(Protocol):
-    """What a query is evaluated against: articles in list order, their state, a text engine."""
+    """What a query is evaluated against: articles in list order, their state, a text engine.
+
+    Sets of articles are masks: a bytearray with a 1 at each position in the set.
+    """
 
     @property
     def articles(self) -> Sequence[Article]: ...
@@ -466,9 +486,13 @@ class Corpus(Protocol):
         """The article's calendar day as its file gives it (an ordinal), for dates."""
         ...
 
-    def text(self, node: Node) -> dict[int, float]:
-        """Positions whose text matches a subtree for which :func:`is_text` holds, with a score
-        (higher is better)."""
+    def text(self, node: Node, ranking: Ranking | None) -> bytearray:
+        """The mask of articles whose text matches a subtree for which :func:`is_text`
+        holds; adds to ``ranking`` (when given) how to order them."""
+        ...
+
+    def field(self, node: Field) -> bytearray:
+        """The mask of articles a field condition holds for."""
         ...
 
 
@@ -478,61 +502,118 @@ def evaluate(query: Query, corpus: Corpus) -> list[int]:
     count = len(corpus.articles)
     if query.root is None:
         return list(range(count))
-    scores: dict[int, float] = {}
-    hits = _evaluate(query.root, corpus, scores, True)
-    mark = bytearray(count)
-    for i in hits:
-        mark[i] = 1
-    ordered = list(compress(range(count), mark))  # the corpus's order, at C speed
+    ranking = Ranking(count)
+    mask = _mask(query.root, corpus, ranking)
+    if not any(True for _ in _positive_text(query.root)):
+        return list(compress(range(count), mask))
+    scores = ranking.scores
     if scores:
-        ordered.sort(key=lambda i: -scores.get(i, 0.0))  # stable: ties keep that order
-    return ordered
+        hits = list(compress(range(count), mask))
+        bonus = ranking.bonus
+        hits.sort(key=lambda i: -(scores.get(i, 0.0) + TIER * bonus[i]))  # stable: ties by date
+        return hits
+    first = _and(mask, ranking.bonus)
+    rest = _and(mask, _not(ranking.bonus))
+    return list(compress(range(count), first)) + list(compress(range(count), rest))
 
 
-def _evaluate(node: Node, corpus: Corpus, scores: dict[int, float], positive: bool) -> set[int]:
+TIER = 1000.0
+"""Added to the score of a title or tag match: more than BM25 ever gives."""
+
+
+def _mask(node: Node, corpus: Corpus, ranking: Ranking | None) -> bytearray:
+    count = len(corpus.articles)
     if is_text(node):
-        found = corpus.text(node)
-        if positive:
-            for position, score in found.items():
-                scores[position] = scores.get(position, 0.0) + score
-        return set(found)
+        return corpus.text(node, ranking)
     if isinstance(node, Field):
-        test = _predicate(node, corpus)
-        return {i for i in range(len(corpus.articles)) if test(i)}
+        return corpus.field(node)
     if isinstance(node, Not):
-        inner = _evaluate(node.node, corpus, {}, False)
-        return set(range(len(corpus.articles))) - inner
+        return _not(_mask(node.node, corpus, None))
     if isinstance(node, Or):
-        out: set[int] = set()
+        out = bytearray(count)
         for child in node.nodes:
-            out |= _evaluate(child, corpus, scores, positive)
+            out = _or(out, _mask(child, corpus, ranking))
         return out
     # And: one full-text query for the words, then the cheap conditions over its hits.
     assert isinstance(node, And)
     words = [n for n in node.nodes if is_text(n) or (isinstance(n, Not) and is_text(n.node))]
-    tests: list[Callable[[int], bool]] = []
-    sets: list[set[int]] = []
-    if words and any(not isinstance(n, Not) for n in words):
-        group = words[0] if len(words) == 1 else And(tuple(words))
-        sets.append(_evaluate(group, corpus, scores, positive))
-    else:
+    if not any(not isinstance(n, Not) for n in words):
         words = []
-    for child in node.nodes:
-        if child in words:
-            continue
-        if isinstance(child, Field):
-            tests.append(_predicate(child, corpus))
-        elif isinstance(child, Not) and isinstance(child.node, Field):
-            test = _predicate(child.node, corpus)
-            tests.append(lambda i, test=test: not test(i))  # type: ignore[misc]
+    rest = [n for n in node.nodes if n not in words]
+    mask: bytearray | None = None
+    if words:
+        group = words[0] if len(words) == 1 else And(tuple(words))
+        mask = corpus.text(group, ranking)
+    tests = [
+        n
+        for n in rest
+        if isinstance(n, Field) or (isinstance(n, Not) and isinstance(n.node, Field))
+    ]
+    others = [n for n in rest if n not in tests]
+    for child in others:
+        child_mask = _mask(child, corpus, ranking)
+        mask = child_mask if mask is None else _and(mask, child_mask)
+    if not tests:
+        assert mask is not None
+        return mask
+    if mask is not None and mask.count(1) * 16 < count:
+        # Few candidates: test each one rather than build a mask over everything.
+        checks = [_check(n, corpus) for n in tests]
+        out = bytearray(count)
+        for i in compress(range(count), mask):
+            if all(check(i) for check in checks):
+                out[i] = 1
+        return out
+    for child in tests:
+        if isinstance(child, Not):
+            child_mask = _not(corpus.field(child.node))  # type: ignore[arg-type]
         else:
-            sets.append(_evaluate(child, corpus, scores, positive))
-    if sets:
-        sets.sort(key=len)
-        candidates: Iterable[int] = set.intersection(*sets)
-    else:
-        candidates = range(len(corpus.articles))
-    return {i for i in candidates if all(test(i) for test in tests)}
+            child_mask = corpus.field(child)
+        mask = child_mask if mask is None else _and(mask, child_mask)
+    assert mask is not None
+    return mask
+
+
+def _check(node: Node, corpus: Corpus) -> Callable[[int], bool]:
+    if isinstance(node, Not):
+        test = _predicate(node.node, corpus)  # type: ignore[arg-type]
+        return lambda i: not test(i)
+    return _predicate(node, corpus)  # type: ignore[arg-type]
+
+
+def _and(a: bytearray, b: bytearray) -> bytearray:
+    n = len(a)
+    return bytearray(
+        (int.from_bytes(a, "little") & int.from_bytes(b, "little")).to_bytes(n, "little")
+    )
+
+
+def _or(a: bytearray, b: bytearray) -> bytearray:
+    n = len(a)
+    return bytearray(
+        (int.from_bytes(a, "little") | int.from_bytes(b, "little")).to_bytes(n, "little")
+    )
+
+
+def _not(a: bytearray) -> bytearray:
+    return a.translate(_FLIP)
+
+
+_FLIP = bytes([1, 0] + [0] * 254)
+
+
+def mask_of(positions: Iterable[int], count: int) -> bytearray:
+    """A mask with a 1 at each of ``positions`` (each below ``count``)."""
+    out = bytearray(count)
+    for i in positions:
+        out[i] = 1
+    return out
+
+
+def field_mask(node: Field, corpus: Corpus) -> bytearray:
+    """A field's mask by testing every article (what an engine does without a faster way)."""
+    test = _predicate(node, corpus)
+    return bytearray(1 if test(i) else 0 for i in range(len(corpus.articles)))
 
 
 def _predicate(node: Field, corpus: Corpus) -> Callable[[int], bool]:
