@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import iter_entries
-from aireader.core.query import WEIGHTS
-from aireader.core.words import fold
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -92,10 +90,15 @@ DEAD_LIMIT = 5_000
 
 
 def _probe_fts5() -> bool:
+    conn = sqlite3.connect(":memory:")
     try:
-        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(a)")
+        if any("FTS5" in option for (option,) in conn.execute("PRAGMA compile_options")):
+            return True  # built in: the cheap answer
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(a)")  # or loaded some other way
     except sqlite3.Error:
         return False
+    finally:
+        conn.close()
     return True
 
 
@@ -145,6 +148,8 @@ def _for_index(path: Path, root: Path, prefix: int) -> Article | Skipped:
 
 def search_text(article: Article) -> tuple[str, str, str, str, str]:
     """What the full-text index holds for an article, per column (see :mod:`words`)."""
+    from aireader.core.words import fold  # only where files are parsed
+
     return (
         fold(article.title),
         fold(" ".join(article.tags)),
@@ -430,6 +435,8 @@ class Index:
     def match(self, expression: str) -> list[tuple[int, float]]:
         """Ids of articles whose text matches an FTS5 expression, with a BM25 score
         (higher is better; title and tags weigh more than the body)."""
+        from aireader.core.words import WEIGHTS
+
         weights = ", ".join(str(w) for w in WEIGHTS)
         out: list[tuple[int, float]] = []
         for db in self._text_tables():

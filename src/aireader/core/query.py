@@ -34,12 +34,7 @@ from typing import Protocol
 from aireader.core.article import Article, tag_key
 from aireader.core.store import ArticleState
 from aireader.core.text import neutralise_line
-from aireader.core.words import fold, is_cjk, query_tokens, tokens, word_spans
-
-COLUMNS = ("title", "tags", "author", "source", "body")
-"""The full-text columns, in index order."""
-WEIGHTS = (10.0, 5.0, 2.0, 2.0, 1.0)
-"""How much a match in each column counts: title and tags above the body."""
+from aireader.core.words import COLUMNS, WEIGHTS, fold, is_cjk, query_tokens, tokens, word_spans
 
 TEXT_FIELDS = {"title": "title", "author": "author", "source": "source"}
 FIELDS = ("tag", "author", "source", "lang", "title", "is", "after", "before", "in")
@@ -663,6 +658,9 @@ def highlight_spans(text: str, leaves: Sequence[Text]) -> list[tuple[int, int]]:
                 prefixes.append(token)
             else:
                 exact.add(token)
+    folded = fold(text)
+    if not any(t in folded for t in (*exact, *prefixes, *cjk)):
+        return []  # the common case for a line of a long article: nothing to look at
     spans: list[tuple[int, int]] = []
     if exact or prefixes:
         for start, end, folded in word_spans(text):

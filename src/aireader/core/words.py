@@ -19,6 +19,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+COLUMNS = ("title", "tags", "author", "source", "body")
+"""The full-text columns, in index order."""
+WEIGHTS = (10.0, 5.0, 2.0, 2.0, 1.0)
+"""How much a match in each column counts: title and tags above the body."""
+
 _CJK_CHARS = (
     "\u3040-\u30ff\u31f0-\u31ff"  # hiragana, katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -25,8 +25,6 @@ from textual.worker import get_current_worker
 from aireader import paths
 from aireader.core.article import Article
 from aireader.core.index import Index, SyncCancelled
-from aireader.core.query import Query, QueryError, parse
-from aireader.core.search import Search
 from aireader.core.shelf import Shelf
 from aireader.core.store import ArticleState, SavedSearch, Store
 from aireader.core.views import ALL, View, plural, summary_line
@@ -38,7 +36,12 @@ from aireader.ui.widgets.status_bar import StatusBar
 from aireader.ui.widgets.tag_sidebar import SavedCount, TagSidebar
 from aireader.ui.writer import StateWriter
 
+if TYPE_CHECKING:  # loaded on the first search: they cost start-up time
+    from aireader.core.query import Query
+    from aireader.core.search import Search
+
 SEARCH_HINT = 'words  "a phrase"  -not  a OR b  pre*  tag:x  is:unread  after:2024-03'
+FIND_HINT = "words in this article · Enter: keep · n/N: next/previous"
 
 
 class MainScreen(Screen[None]):
@@ -211,8 +214,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield TagSidebar(id="tags")
             with Container(id="main"):
-                with Vertical(id="list-column"):
-                    yield QueryBar("Search", SEARCH_HINT, id="search")
+                with Vertical(id="list-column"):  # the search bar joins it on first use
                     yield ArticleList(id="articles")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
@@ -275,10 +277,10 @@ class MainScreen(Screen[None]):
                 return False
             states = self.store.states(first, follow=False)
             shelf = Shelf(index.root, first, index.skipped(), states, ids)
-            text_index = index.reader()
         finally:
             index.close()
-        self.show_shelf(shelf, self.writer.submitted, "loading…", text_index)
+        # (no search on these first rows: the worker's shelf, a moment later, has it)
+        self.show_shelf(shelf, self.writer.submitted, "loading…")
         return True
 
     @work(thread=True, exclusive=True, group="load")
@@ -485,7 +487,7 @@ class MainScreen(Screen[None]):
     # -- messages ------------------------------------------------------------------
 
     @on(TagSidebar.Picked)
-    def _view_picked(self, event: TagSidebar.Picked) -> None:
+    async def _view_picked(self, event: TagSidebar.Picked) -> None:
         if event.view == self.current_view:
             return
         keep = self.query_one(ArticleList).current
@@ -494,7 +496,7 @@ class MainScreen(Screen[None]):
             if saved is not None:
                 self.current_view = event.view
                 self.search_source = saved.name
-                bar = self.query_one("#search", QueryBar)
+                bar = await self._made_bar("search")
                 bar.display = True
                 with bar.input.prevent(bar.input.Changed):
                     bar.input.value = saved.query
@@ -513,9 +515,9 @@ class MainScreen(Screen[None]):
         reader = self.query_one(Reader)
         reader.border_title = article.relpath
         self._change([article], read=True)
-        if reader.finding is not None:
+        if reader.finding is not None and (find := self._bar("find")) is not None:
             reader.finding = None
-            self.query_one("#find", QueryBar).close()
+            find.close()
         reader.passive = self.search_query if self.search_hits is not None else None
         reader.show(article, self.state_of(article), self.shelf.root)
         reader.focus()
@@ -545,7 +547,9 @@ class MainScreen(Screen[None]):
     async def action_next_unread(self) -> None:
         reader = self.query_one(Reader)
         if reader.finding is not None and reader.has_focus:
-            self.query_one("#find", QueryBar).note(reader.next_match(1))
+            note = reader.next_match(1)
+            if (find := self._bar("find")) is not None:
+                find.note(note)
             return
         article_list = self.query_one(ArticleList)
         candidates: Iterable[Article] = article_list.iter_from_cursor()
@@ -615,7 +619,7 @@ class MainScreen(Screen[None]):
             self._end_find()
         elif not article_list.has_focus:
             article_list.focus()
-        elif self.search_text or self.query_one("#search", QueryBar).display:
+        elif self.search_text or ((bar := self._bar("search")) is not None and bar.display):
             self._clear_search()
         elif self.current_view != ALL:
             self._apply_view(ALL, keep=article_list.current)
@@ -623,24 +627,43 @@ class MainScreen(Screen[None]):
 
     # -- search ------------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    def _bar(self, which: str) -> QueryBar | None:
+        """The search bar (``search``) or the find bar (``find``), if made yet."""
+        found = self.query(f"#{which}")
+        return found.first(QueryBar) if found else None
+
+    async def _made_bar(self, which: str) -> QueryBar:
+        """The bar, made on first use (two text boxes cost start-up time)."""
+        bar = self._bar(which)
+        if bar is None:
+            if which == "search":
+                bar = QueryBar("Search", SEARCH_HINT, id="search")
+                await self.query_one("#list-column").mount(bar, before=0)
+            else:
+                bar = QueryBar("Find", FIND_HINT, id="find")
+                await self.query_one(Reader).mount(bar)
+        return bar
+
+    async def action_search(self) -> None:
         """``/``: search the list; in the reading pane, find in the article."""
         if self.query_one(Reader).has_focus:
-            self.action_find()
+            await self.action_find()
             return
-        self.query_one("#search", QueryBar).open()
+        (await self._made_bar("search")).open()
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         reader = self.query_one(Reader)
         if reader.article is None:
             self.notify("Open an article first: / in the list searches the list.", timeout=3)
             return
-        self.query_one("#find", QueryBar).open()
+        (await self._made_bar("find")).open()
 
     def action_previous_match(self) -> None:
         reader = self.query_one(Reader)
         if reader.finding is not None:
-            self.query_one("#find", QueryBar).note(reader.next_match(-1))
+            note = reader.next_match(-1)
+            if (find := self._bar("find")) is not None:
+                find.note(note)
         else:
             self.notify("Nothing to go back to: press / while reading to find.", timeout=3)
 
@@ -667,7 +690,8 @@ class MainScreen(Screen[None]):
         self.search_text = text.strip()
         if not self.search_text:
             self._show_results(None, None, keep=keep)
-            self.query_one("#search", QueryBar).note("")
+            if (bar := self._bar("search")) is not None:
+                bar.note("")
             return
         self._run_search(keep=keep)
 
@@ -678,6 +702,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, seq: int, text: str, shelf: Shelf, keep: Article | None) -> None:
         """Run a query off the UI thread; only the latest one's results are shown."""
+        from aireader.core.query import QueryError, parse
+
         try:
             query = parse(text)
             hits = self._search_with(shelf).run(query)
@@ -688,6 +714,9 @@ class MainScreen(Screen[None]):
 
     def _search_with(self, shelf: Shelf) -> Search:
         """The searcher for ``shelf`` (made once per shelf; called in the worker)."""
+        from aireader.core.query import QueryError
+        from aireader.core.search import Search
+
         searcher = self._searcher
         if searcher is None or searcher.articles is not shelf.articles:
             index = self._text_index
@@ -703,11 +732,12 @@ class MainScreen(Screen[None]):
         if seq != self._search_seq or shelf is not self.shelf:
             return  # a newer search (or a newer shelf) is on its way
         self._show_results(query, hits, keep=keep)
-        self.query_one("#search", QueryBar).note(f"{len(hits):,} found")
+        if (bar := self._bar("search")) is not None:
+            bar.note(f"{len(hits):,} found")
 
     def _search_failed(self, seq: int, message: str) -> None:
-        if seq == self._search_seq:
-            self.query_one("#search", QueryBar).note(message, error=True)
+        if seq == self._search_seq and (bar := self._bar("search")) is not None:
+            bar.note(message, error=True)
 
     def _show_results(
         self, query: Query | None, hits: list[int] | None, *, keep: Article | None = None
@@ -722,7 +752,8 @@ class MainScreen(Screen[None]):
         keep = article_list.current
         self._search_seq += 1
         self.search_text, self.search_source = "", None
-        self.query_one("#search", QueryBar).close()
+        if (bar := self._bar("search")) is not None:
+            bar.close()
         if self.current_view.kind == "saved":
             self.current_view = ALL
             self._refresh_counts()
@@ -734,7 +765,9 @@ class MainScreen(Screen[None]):
 
     @on(QueryBar.Changed, "#find")
     def _find_typed(self, event: QueryBar.Changed) -> None:
-        bar = self.query_one("#find", QueryBar)
+        from aireader.core.query import QueryError, parse
+
+        bar = event.bar
         reader = self.query_one(Reader)
         if not event.text.strip():
             reader.find(None)
@@ -762,7 +795,8 @@ class MainScreen(Screen[None]):
     def _end_find(self) -> None:
         reader = self.query_one(Reader)
         reader.find(None)
-        self.query_one("#find", QueryBar).close()
+        if (find := self._bar("find")) is not None:
+            find.close()
         reader.focus()
 
     # -- saved searches -------------------------------------------------------------------
@@ -831,6 +865,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="saved-counts")
     def _saved_counts_worker(self, shelf: Shelf, saved: list[SavedSearch]) -> None:
+        from aireader.core.query import QueryError, parse
+
         counts: dict[str, SavedCount] = {}
         try:
             searcher = self._search_with(shelf)

@@ -17,14 +17,14 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from aireader.core.article import Article, DateSource, Format
-from aireader.core.query import Query
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks
 from aireader.ui.widgets.long_text import LONG, LongText, render_piece
-from aireader.ui.widgets.query_bar import QueryBar
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
+
+    from aireader.core.query import Query
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -54,7 +54,6 @@ def byline(article: Article) -> str:
     return " · ".join(parts)
 
 
-FIND_HINT = "words in this article · Enter: keep · n/N: next/previous"
 MATCH_STYLE = "bold $text on $warning 35%"
 CURRENT_STYLE = "bold reverse $warning"
 
@@ -127,9 +126,6 @@ class Reader(VerticalScroll, can_focus=True):
             yield Static(id="notice")
             yield Vertical(id="plain")
             yield LongText(id="long")
-        yield QueryBar(
-            "Find", "words in this article · Enter: keep · n/N: next/previous", id="find"
-        )
 
     def on_mount(self) -> None:
         for part in ("#header", "#notice", "#plain", "#long"):
