@@ -448,18 +448,22 @@ class Index:
         return out
 
     def match_ids(self, expression: str) -> list[int]:
-        """Ids of the articles whose text matches, unranked (cheap for many hits).
+        """Ids of the articles whose text matches, unranked.
 
         May include ids of articles no longer indexed (their text rows stay)."""
-        out: list[int] = []
+        return [int(i) for text in self.match_id_text(expression) for i in text.split()]
+
+    def match_id_text(self, expression: str) -> list[str]:
+        """:meth:`match_ids` as it comes from SQLite: per shard, the ids as one string
+        separated by spaces. A third of the time of a row per hit for 50,000 hits."""
+        out: list[str] = []
         for db in self._text_tables():
-            # One string rather than a row per hit: a third of the time for 50,000 hits.
             sql = (
                 f"SELECT group_concat(rowid, ' ') FROM {db}.article_text WHERE article_text MATCH ?"
             )
             (ids,) = self._conn.execute(sql, (expression,)).fetchone()
             if ids:
-                out.extend(map(int, ids.split()))
+                out.append(ids)
         return out
 
     def texts(self) -> Iterator[tuple[int, tuple[str, str, str, str, str]]]:

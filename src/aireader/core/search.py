@@ -9,6 +9,7 @@ command line.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
@@ -58,10 +59,12 @@ class Search:
         for position, article_id in enumerate(self.ids):
             slot[article_id] = position
         self._slot = slot
+        self._gather = operator.itemgetter(*self.ids) if count > 1 else None
         self._days: list[int] | None = None
         self._tags: dict[str, list[int]] | None = None
         self._langs: dict[str, list[int]] | None = None
         self._folders: list[str] | None = None
+        self._where: dict[str, list[int]] | None = None
 
     def run(self, query: Query) -> list[int]:
         """Positions in ``articles`` of the hits, best first (or newest first)."""
@@ -78,21 +81,28 @@ class Search:
             self._days = [_day(a) for a in self.articles]
         return self._days[position]
 
-    def _mask(self, ids: list[int]) -> bytearray:
-        """The mask of the listed articles among ``ids`` (others are ignored)."""
+    def _mask(self, texts: list[str]) -> bytearray:
+        """The mask of the listed articles among the ids in ``texts`` (see
+        :meth:`Index.match_id_text`); ids of articles not listed are ignored.
+
+        The ids are marked in id order (they come sorted: kind to the memory
+        cache), then gathered into list order in one C call: 13 ms instead of
+        18 ms for 86,000 hits in 100,000.
+        """
+        size = len(self._slot)
+        marks = bytearray(size)
+        for text in texts:
+            try:
+                for i in map(int, text.split()):
+                    marks[i] = 1
+            except IndexError:  # an id newer than the list: check each one
+                for i in map(int, text.split()):
+                    if i < size:
+                        marks[i] = 1
         count = len(self.articles)
-        slot = self._slot
-        out = bytearray(count + 1)  # the last byte collects ids not in the list
-        try:  # the plainest loop is the fastest: 1.5 ms for 86,000 hits
-            for i in ids:
-                out[slot[i]] = 1
-        except IndexError:  # an id newer than the list: check each one
-            size = len(slot)
-            for i in ids:
-                if i < size:
-                    out[slot[i]] = 1
-        del out[count]
-        return out
+        if self._gather is not None:
+            return bytearray(self._gather(marks))
+        return bytearray([marks[self.ids[0]]]) if count else bytearray()
 
     def text(self, node: Node, ranking: Ranking | None) -> bytearray:
         """Hits of the words, and their order: a match in the title or tags first
@@ -103,10 +113,10 @@ class Search:
             return self._scan(node, ranking)
         expression = to_fts(node)
         try:
-            hits = self._mask(self.index.match_ids(expression))
+            hits = self._mask(self.index.match_id_text(expression))
             if ranking is None:
                 return hits
-            bonus = self._mask(self.index.match_ids(f"{{title tags}} : ({expression})"))
+            bonus = self._mask(self.index.match_id_text(f"{{title tags}} : ({expression})"))
             scores: dict[int, float] | None = None
             if hits.count(1) <= RANK_LIMIT:
                 slot, size, count = self._slot, len(self._slot), len(self.articles)
@@ -129,12 +139,20 @@ class Search:
                         self._tags.setdefault(key, []).append(position)
             return mask_of(self._tags.get(node.value, ()), count)
         if node.name == "is":
-            states, articles = self.states, self.articles
+            # Only the articles the user touched have a state: start from the
+            # untouched answer and change theirs.
+            if self._where is None:
+                self._where = {}
+                for position, article in enumerate(self.articles):
+                    self._where.setdefault(article.identity, []).append(position)
             attribute = "bookmarked" if node.value == "bookmarked" else "read"
             want = node.value != "unread"
-            return bytearray(
-                getattr(states.get(a.identity, UNTOUCHED), attribute) is want for a in articles
-            )
+            out = bytearray([getattr(UNTOUCHED, attribute) is want]) * count
+            for identity, state in list(self.states.items()):
+                flag = getattr(state, attribute) is want
+                for position in self._where.get(identity, ()):
+                    out[position] = flag
+            return out
         if node.name in ("after", "before"):
             if count:
                 self.day(0)  # fills the list of days
