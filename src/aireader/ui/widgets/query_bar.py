@@ -41,43 +41,31 @@ class QueryInput(Input):
         return self.query_ancestor(QueryBar)
 
 
+class _BarMessage(Message):
+    """Something happened in a query bar (each kind is its own class: handlers match
+    a message's classes, so one kind must not inherit from another)."""
+
+    def __init__(self, bar: QueryBar, text: str = "") -> None:
+        super().__init__()
+        self.bar = bar
+        self.text = text
+
+    @property
+    def control(self) -> QueryBar:
+        return self.bar
+
+
 class QueryBar(Horizontal):
     """``prompt`` · input · note. Hidden until :meth:`open`."""
 
-    class Changed(Message):
+    class Changed(_BarMessage):
         """The text settled after typing (debounced)."""
 
-        def __init__(self, bar: QueryBar, text: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.text = text
-
-        @property
-        def control(self) -> QueryBar:
-            return self.bar
-
-    class Submitted(Message):
+    class Submitted(_BarMessage):
         """Enter (or Down): keep the query and go back to what it filters."""
 
-        def __init__(self, bar: QueryBar, text: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.text = text
-
-        @property
-        def control(self) -> QueryBar:
-            return self.bar
-
-    class Cancelled(Message):
+    class Cancelled(_BarMessage):
         """Escape: drop the query."""
-
-        def __init__(self, bar: QueryBar) -> None:
-            super().__init__()
-            self.bar = bar
-
-        @property
-        def control(self) -> QueryBar:
-            return self.bar
 
     def __init__(self, prompt: str, placeholder: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
