@@ -127,9 +127,10 @@ class LibraryFeed:
         writer.flush()  # state read back must include the user's own last change
         states = self.screen.store.states(articles, follow=final)
         shelf = Shelf(self.root, articles, self.index.skipped() if skipped else [], states, ids)
-        if self._text_index is None:
-            self._text_index = self.index.reader()  # for the search worker's thread
         self._call(self.screen.show_shelf, shelf, submitted, busy, self._text_index)
+        if self._text_index is None:  # after the titles: not on their way to the screen
+            self._text_index = self.index.reader()  # for the search worker's thread
+            self._call(self.screen.set_text_index, shelf, self._text_index)
 
     def busy(self, note: str) -> None:
         self._call(self.screen.show_busy, note)

@@ -377,6 +377,14 @@ class MainScreen(Screen[None]):
                 timeout=6,
             )
 
+    def set_text_index(self, shelf: Shelf, text_index: Index) -> None:
+        """Where ``shelf``'s articles can be searched by their words (UI thread)."""
+        if shelf is self.shelf:
+            self._text_index = text_index
+            self._searcher = None
+            if self.search_text:
+                self._run_search()
+
     def show_busy(self, busy: str) -> None:
         """Say what is under way (an empty note: nothing is)."""
         self.busy = busy
