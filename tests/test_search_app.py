@@ -331,3 +331,29 @@ async def test_a_new_file_that_matches_joins_the_results(folder: Path, state_pat
                 break
         assert set(s.list_titles()) == {GAMMA, "Zeta policy memo"}
         assert note(search_bar(s)) == "2 found"
+
+
+async def test_the_palette_searches_and_saves_a_search(start: Start) -> None:
+    async with start() as s:
+        await s.press("ctrl+p")
+        await type_text(s, "search")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert "Save search" in s.text() and "Search" in s.text()
+        await s.press("escape")
+        await s.pilot.pause()
+        await s.press("slash")
+        await type_text(s, "policy")
+        await settle(s)
+        await s.press("enter", "ctrl+p")
+        await type_text(s, "save search")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        await s.press("enter")
+        await s.pilot.pause()
+        await s.press("ctrl+u")
+        await type_text(s, "Policy")
+        await s.press("enter")
+        await settle(s)
+        assert [x.name for x in s.store.saved_searches()] == ["Policy"]
+        assert "⌕ Policy" in s.text(s.sidebar)
