@@ -263,10 +263,16 @@ def _open_store(args: argparse.Namespace) -> Store:
         raise StoreError(f"cannot use data folder {folder}: {exc.strerror or exc}") from exc
 
 
+def _open_app_store(args: argparse.Namespace) -> Store:
+    """The store for the reader: a data folder that cannot be made or written leaves
+    a store for this session only (the app says so), never a reader that will not start."""
+    return Store.open(paths.data_dir(args.data_dir, create=False) / paths.STATE_FILE)
+
+
 def _run_app(folder: Path, args: argparse.Namespace) -> int:
     from aireader.ui.app import ReaderApp  # Textual loads only for the TUI
 
-    store = _open_store(args)
+    store = _open_app_store(args)
     app = ReaderApp(folder, store)
     try:
         app.run()

@@ -307,6 +307,10 @@ class Store:
                 except sqlite3.OperationalError as exc:
                     if not _is_busy(exc) or time.monotonic() > deadline:
                         raise StoreError(f"could not save to {self.path}: {exc}") from exc
+                except sqlite3.Error as exc:
+                    # Damaged since it was opened ("database disk image is malformed"):
+                    # a StoreError like any other failure, so the user is told.
+                    raise StoreError(f"could not save to {self.path}: {exc}") from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from aireader.core.index import Index
 from aireader.core.shelf import Shelf
+from aireader.core.store import StoreError
 
 if TYPE_CHECKING:
     from aireader.ui.screens.main import MainScreen
@@ -125,7 +126,11 @@ class LibraryFeed:
         writer = self.screen.writer
         submitted = writer.submitted
         writer.flush()  # state read back must include the user's own last change
-        states = self.screen.store.states(articles, follow=final)
+        try:
+            states = self.screen.store.states(articles, follow=final)
+        except StoreError as exc:  # show the articles all the same, with what is known
+            states = dict(self.screen.shelf.states)
+            self._call(self.screen._store_failed, str(exc))
         shelf = Shelf(self.root, articles, self.index.skipped() if skipped else [], states, ids)
         self._call(self.screen.show_shelf, shelf, submitted, busy, self._text_index)
         if self._text_index is None:  # after the titles: not on their way to the screen

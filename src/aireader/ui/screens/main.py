@@ -26,7 +26,7 @@ from aireader import paths
 from aireader.core.article import Article
 from aireader.core.index import Index, SyncCancelled
 from aireader.core.shelf import Shelf
-from aireader.core.store import ArticleState, SavedSearch, Store
+from aireader.core.store import ArticleState, SavedSearch, Store, StoreError
 from aireader.core.views import ALL, View, plural, summary_line
 from aireader.ui.feed import FIRST_PAINT, LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
@@ -400,8 +400,17 @@ class MainScreen(Screen[None]):
         submitted = self.writer.submitted
         self.writer.flush()  # our own writes first, so none of them is read back stale
         articles = self.shelf.articles
-        states = self.store.states(articles)
+        try:
+            states = self.store.states(articles)
+        except StoreError as exc:  # the list keeps the state it has; say why once
+            self.app.call_from_thread(self._store_failed, str(exc))
+            return
         self.app.call_from_thread(self._states_reloaded, articles, states, submitted)
+
+    def _store_failed(self, message: str) -> None:
+        if message != getattr(self, "_store_message", None):
+            self._store_message = message
+            self.notify(f"Read-state: {message}", severity="error", timeout=10)
 
     def _states_reloaded(
         self, articles: list[Article], states: dict[str, ArticleState], submitted: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -13,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from aireader.core.article import Article, DateSource, Format
+from aireader.core.article import Article, DateSource, Format, Skipped
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks
 from aireader.ui.widgets.long_text import LONG, LongText, render_piece
@@ -56,6 +58,54 @@ def byline(article: Article) -> str:
 
 MATCH_STYLE = "bold $text on $warning 35%"
 CURRENT_STYLE = "bold reverse $warning"
+
+
+MAX_SHOWN = 2_000_000
+"""Characters of an article shown at most; longer ones say so, and where the rest is."""
+LINE_PIECE = 40_000
+"""A line longer than this is broken (at a space) so it can be drawn a piece at a time."""
+
+
+HEAD_BYTES = 2_500_000
+"""Bytes read of a file bigger than this: enough for :data:`MAX_SHOWN` characters."""
+
+
+def _parse_head(article: Article, root: Path) -> Article | Skipped:
+    """The start of a very big file, parsed: what the reading pane can show of it.
+
+    Decoding, cleaning and counting 30 MB would hold the interpreter (and so the
+    keyboard) for seconds, for text nobody would scroll to.
+    """
+    from aireader.core.parse import parse_bytes
+
+    try:
+        with open(article.location, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        return Skipped(article.path, article.relpath, f"cannot read: {exc.strerror or exc}")
+    cut = head.rfind(b"\n")
+    if cut > 0:
+        head = head[: cut + 1]  # not in the middle of a character
+    return parse_bytes(head, article.path, article.relpath, mtime=article.mtime)
+
+
+def _short_lines(text: str) -> str:
+    """``text`` with no line over :data:`LINE_PIECE` characters.
+
+    A break inside a Markdown paragraph reads as a space, so the text is the
+    same; what changes is that the reading pane can draw it in pieces.
+    """
+    if len(text) <= LINE_PIECE or max(map(len, text.splitlines())) <= LINE_PIECE:
+        return text
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > LINE_PIECE:
+            cut = line.rfind(" ", LINE_PIECE // 2, LINE_PIECE)
+            cut = cut + 1 if cut > 0 else LINE_PIECE
+            out.append(line[:cut].rstrip(" ") + "\n")
+            line = line[cut:]
+        out.append(line)
+    return "".join(out)
 
 
 class TextPiece(Static):
@@ -174,7 +224,10 @@ class Reader(VerticalScroll, can_focus=True):
         """
         from aireader.core.parse import parse_file, strip_leading_title
 
-        fresh = await asyncio.to_thread(parse_file, article.path, root)
+        if article.size > HEAD_BYTES:  # read (and decode, and clean) only what is shown
+            fresh = await asyncio.to_thread(_parse_head, article, root)
+        else:
+            fresh = await asyncio.to_thread(parse_file, article.path, root)
         await self._clear_text()
         if not isinstance(fresh, Article):
             notice = self.query_one("#notice", Static)
@@ -183,7 +236,18 @@ class Reader(VerticalScroll, can_focus=True):
             self.post_message(self.Shown(article, None))
             return
         body = strip_leading_title(fresh.body, fresh.title)
-        pieces = chunks(body)
+        if len(body) > MAX_SHOWN or article.size > HEAD_BYTES:
+            notice = self.query_one("#notice", Static)
+            notice.update(
+                Text(
+                    f"This article is long ({article.size / 1e6:.1f} MB): its first "
+                    f"{MAX_SHOWN // 1_000_000} million characters are shown. The whole "
+                    f"text is in {fresh.path}",
+                    "bold",
+                )
+            )
+            notice.display = True
+        pieces = chunks(_short_lines(body[:MAX_SHOWN]))
         if len(body) > LONG:
             long_text = self.query_one("#long", LongText)
             long_text.display = True
@@ -332,9 +396,17 @@ class Reader(VerticalScroll, can_focus=True):
         width = self._rendered_width = self._long_width()
         query = self.shown_query
         target.set_highlighter(query.highlights if query is not None else None)
-        for piece in pieces:
-            lines = await asyncio.to_thread(render_piece, console, piece, markdown, width)
-            target.add_lines(lines)
+        waiting: list[Strip] = []
+        shown = 0.0
+        for n, piece in enumerate(pieces):
+            waiting += await asyncio.to_thread(render_piece, console, piece, markdown, width)
+            now = time.monotonic()
+            if n == 0 or now - shown > 0.5 or n == len(pieces) - 1:
+                # Lines join the pane now and then, not per piece: each addition
+                # lays out the screen again, and keys wait for that.
+                target.add_lines(waiting)
+                waiting, shown = [], now
+            await asyncio.sleep(0.02)  # a moment for keys between pieces
 
     def show_header(self, article: Article, state: ArticleState) -> None:
         header = Text()
