@@ -341,7 +341,8 @@ def _list(folder: Path, args: argparse.Namespace) -> int:
                 record = {"path": str(skipped.path), "reason": skipped.reason}
                 out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
             else:
-                out.write(f"{skipped.relpath}: {skipped.reason}\n")
+                rel, why = neutralise_line(skipped.relpath), neutralise_line(skipped.reason)
+                out.write(f"{rel}: {why}\n")
         return EXIT_OK if library.skipped else EXIT_NO_MATCH
     states = _states(args, library.articles)
     for article in library.articles:
@@ -351,7 +352,7 @@ def _list(folder: Path, args: argparse.Namespace) -> int:
         else:
             day = article.date.day().isoformat() if article.date else "----------"
             flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
-            out.write(f"{day}  {flags}  {article.title}  ({article.relpath})\n")
+            out.write(f"{day}  {flags}  {article.title}  ({neutralise_line(article.relpath)})\n")
     if library.skipped and not args.json:
         print(
             f"aireader: {len(library.skipped)} file(s) skipped; see: aireader list --skipped",
@@ -416,7 +417,7 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
         for line in wrap(article.title, title_spans, width):
             out.write(style.title(line) + "\n")
         day = article.date.day().isoformat() if article.date else "no date"
-        out.write(style.dim(f"{day} {style.dot} {article.relpath}") + "\n")
+        out.write(style.dim(f"{day} {style.dot} {neutralise_line(article.relpath)}") + "\n")
         for line in wrap(text, spans, width - len(SNIPPET_INDENT), marks=not style.colour):
             out.write(SNIPPET_INDENT + style.snippet(line) + "\n")
     if not args.json and len(hits) > limit:
@@ -446,7 +447,8 @@ SNIPPET_LEAD = 40
 SNIPPET_INDENT = "    "
 ELLIPSIS = "…"
 
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
+"""A link or image (its text kept). No bracket inside: linear on a line of ``[``."""
 _MD_LINE = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|(?:```|~~~).*$|([-*_])(?:[ \t]*\1){2,}[ \t]*$)",
     re.MULTILINE,

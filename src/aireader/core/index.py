@@ -106,7 +106,7 @@ def _probe_fts5() -> bool:
 
 HAS_FTS5 = _probe_fts5()
 _MEMORY = itertools.count(1)
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")  # linear: no "(" inside
 
 _COLUMNS = (
     "relpath, size, mtime_ns, identity, title, date, date_day_only, date_source, sort_key, "
@@ -356,7 +356,7 @@ class Index:
             want = {
                 "schema": str(SCHEMA),
                 "parser": PARSER_VERSION,
-                "root": str(root),
+                "root": os.fsencode(root).decode("utf-8", "backslashreplace"),
                 "text": "fts5" if fts else "plain",
             }
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -521,7 +521,7 @@ class Index:
         for path, info in iter_entries(root, folder_errors):
             rel = str(path)[prefix:].replace(os.sep, "/")
             seen.add(rel)
-            key = (info.st_size, info.st_mtime_ns)
+            key = (info.st_size, min(info.st_mtime_ns, _MAX_INT64))
             if known.get(rel) == key:
                 unchanged += 1
                 continue
@@ -728,6 +728,8 @@ class Index:
 
 _ROW = 20
 """Columns of an article's row: its id, 18 columns, its text key (then maybe its text)."""
+_MAX_INT64 = 2**63 - 1
+"""A file dated after 2262 has a time in nanoseconds SQLite cannot hold: kept at this."""
 
 
 def _shard_paths(index: Path | None, count: int) -> list[str]:
@@ -757,7 +759,7 @@ def _stat_key(path: Path) -> tuple[int, int]:
         info = path.stat()
     except OSError:
         return (-1, -1)
-    return (info.st_size, info.st_mtime_ns)
+    return (info.st_size, min(info.st_mtime_ns, _MAX_INT64))
 
 
 def _article_to_row(a: Article, stat_key: tuple[int, int]) -> tuple[object, ...]:

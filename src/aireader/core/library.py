@@ -41,7 +41,8 @@ def iter_entries(
 
     Hidden files and folders are skipped. A symlink is followed only when its
     target lies inside ``root``; each folder and file is visited once, so link
-    loops end. Folders that cannot be read are reported in ``errors``.
+    loops end. Folders that cannot be read, and files and folders whose names
+    are not valid UTF-8, are reported in ``errors``.
     """
     root = root.resolve()
     seen_dirs: set[tuple[int, int]] = set()
@@ -79,15 +80,41 @@ def iter_entries(
             if stat.S_ISDIR(info.st_mode):
                 if key not in seen_dirs:
                     seen_dirs.add(key)
-                    subfolders.append(path)
+                    if _storable(entry.name, path, root, errors):
+                        subfolders.append(path)
             elif (
                 stat.S_ISREG(info.st_mode)
                 and path.suffix.lower() in EXTENSIONS
                 and key not in seen_files
             ):
                 seen_files.add(key)
-                yield path, info
+                if _storable(entry.name, path, root, errors):
+                    yield path, info
         stack.extend(reversed(subfolders))
+
+
+def _storable(name: str, path: Path, root: Path, errors: list[Skipped] | None) -> bool:
+    """True when ``name`` is valid Unicode text; else report it in ``errors``.
+
+    A name that is not valid UTF-8 (an old archive's) comes from the file system
+    with surrogate escapes, which no UTF-8 text (the index, JSON, a terminal)
+    can hold. It is reported under its name with the bad bytes written as ``\\xNN``.
+    """
+    if name.isascii():
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        if errors is not None:
+            rel = path.relative_to(root).as_posix()
+            try:
+                raw = rel.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+                raw = rel.encode("utf-8", "surrogatepass")
+            shown = raw.decode("utf-8", "backslashreplace")
+            errors.append(Skipped(path, shown, "name is not valid UTF-8; rename it to load it"))
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,12 @@ from aireader.core.text import NotText, decode, neutralise, neutralise_line
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TAGS = 64
 MAX_YAML_ALIASES = 64
+MAX_YAML_DEPTH = 64
+"""Front matter nested deeper than this is refused: libyaml's composer recurses in C
+and overflows the C stack (a crash, not an exception) some 30,000 levels down."""
+MAX_YAML_VALUES = 100_000
+"""Front matter with more values than this, once its aliases are expanded, is refused
+(an anchor bomb: a few lines that stand for billions of values)."""
 
 DATE_KEYS = ("date", "pubdatetime", "pubdate", "published", "publishdate", "created")
 TAG_KEYS = ("tags", "taxonomies.tags", "categories", "taxonomies.categories", "keywords")
@@ -66,7 +72,56 @@ class _YAML(YAMLHandler):
         aliases = len(re.findall(r"(?<![\w*])\*[^\s,\]}]+", fm))
         if aliases > MAX_YAML_ALIASES and "&" in fm:
             raise FrontMatterError(f"YAML front matter uses {aliases} aliases; refused")
+        _check_yaml_shape(fm)
         return yaml.load(fm, Loader=_FrontMatterLoader)  # a SafeLoader subclass
+
+
+def _check_yaml_shape(fm: str) -> None:
+    """Refuse YAML nested too deeply, or whose aliases expand to too many values.
+
+    Read as a stream of events, which libyaml parses with a stack of its own (no
+    recursion); an alias counts as every value of what it refers to, so an anchor
+    bomb is found without building it.
+    """
+    loader = _FrontMatterLoader(fm)
+    try:
+        sizes: dict[str, int] = {}  # anchor -> values it expands to
+        open_anchors: set[str] = set()
+        stack: list[list[Any]] = [[0, None]]  # per open collection: [values, anchor]
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) > MAX_YAML_DEPTH:
+                    raise FrontMatterError(
+                        f"YAML front matter nested more than {MAX_YAML_DEPTH} levels; refused"
+                    )
+                stack.append([1, event.anchor])
+                if event.anchor is not None:
+                    open_anchors.add(event.anchor)
+                continue
+            if isinstance(event, yaml.CollectionEndEvent) and len(stack) > 1:
+                count, anchor = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = count
+                    open_anchors.discard(anchor)
+            elif isinstance(event, yaml.ScalarEvent):
+                count = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    raise FrontMatterError("YAML front matter has an alias inside itself; refused")
+                count = sizes.get(event.anchor or "", 1)  # an unknown one: PyYAML will say so
+            else:
+                continue
+            stack[-1][0] += count
+            if stack[-1][0] > MAX_YAML_VALUES:
+                raise FrontMatterError(
+                    f"YAML front matter holds over {MAX_YAML_VALUES:,} values once its aliases"
+                    " are expanded; refused"
+                )
+    finally:
+        loader.dispose()
 
 
 class _TOML(BaseHandler):
@@ -238,7 +293,7 @@ def _lang(value: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Titles for files without one.
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+)$")
 _BYLINE = re.compile(
     r"^(by|written by|posted( by| on)?|published( by| on)?|updated|author|"
     r"por|escrito por|publicado( por| em)?)\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b",
@@ -271,9 +326,24 @@ _FURNITURE = {
     "toggle navigation",
     "main menu",
 }
-_MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\]]*)\]\([^)]*\)")
+# A link's text holds no brackets and its target at most one level of parentheses:
+# each attempt then stops at the next bracket or parenthesis, so a line of
+# thousands of "[" or "[](" costs linear time, not quadratic.
+_MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SCAN_LINES = 40
+
+
+def _heading(line: str) -> str | None:
+    """The text of an ATX heading line (closing hashes removed), or None for another line.
+
+    Not one regular expression: ``(.+?)\\s*#*\\s*$`` backtracks cubically on a
+    heading with a long run of spaces inside.
+    """
+    match = _HEADING.match(line)
+    if match is None:
+        return None
+    return match.group(2).rstrip().rstrip("#").rstrip()
 
 
 def _plain(line: str) -> str:
@@ -317,9 +387,9 @@ def guess_title(body: str) -> str | None:
         if len(lines) >= _SCAN_LINES:
             break
     for raw in lines:
-        heading = _HEADING.match(raw)
-        if heading:
-            text = _plain(heading.group(2))
+        heading = _heading(raw)
+        if heading is not None:
+            text = _plain(heading)
             if text and not _is_furniture(text):
                 return text[:300]
             continue
@@ -346,8 +416,8 @@ def strip_leading_title(body: str, title: str) -> str:
     for index, raw in enumerate(lines[:_SCAN_LINES]):
         if not raw.strip():
             continue
-        heading = _HEADING.match(raw)
-        text = _plain(heading.group(2) if heading else raw)
+        heading = _heading(raw)
+        text = _plain(raw if heading is None else heading)
         if text.casefold() == wanted:
             cut = index + 1
         elif cut is not None or len(text.split()) > 6 or _is_paragraph(text):

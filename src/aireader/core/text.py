@@ -22,20 +22,25 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Every C0 control except tab and newline, DEL, and every C1 control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates: no file decodes to one, but a JSON or YAML "\ud800" escape does,
+# and no UTF-8 output (SQLite, a terminal) can hold one.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def neutralise(text: str) -> str:
     """Remove terminal escape sequences and control characters from ``text``.
 
-    Newlines and tabs stay; CRLF and lone CR become newlines. Nothing an article
-    contains can move the cursor, retitle the window or reach the clipboard.
+    Newlines and tabs stay; CRLF and lone CR become newlines; a lone surrogate
+    becomes U+FFFD. Nothing an article contains can move the cursor, retitle the
+    window or reach the clipboard.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text) is None:
+    if _UNSAFE.search(text) is None:
         return text  # the common case: nothing to remove (ESC is itself a control)
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def neutralise_line(text: str) -> str:

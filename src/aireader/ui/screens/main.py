@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +28,7 @@ from aireader.core.article import Article
 from aireader.core.index import Index, SyncCancelled
 from aireader.core.shelf import Shelf
 from aireader.core.store import ArticleState, SavedSearch, Store, StoreError
+from aireader.core.text import neutralise_line
 from aireader.core.views import ALL, View, plural, summary_line
 from aireader.ui.feed import FIRST_PAINT, LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
@@ -530,7 +532,7 @@ class MainScreen(Screen[None]):
     async def open_article(self, article: Article) -> None:
         """Show an article in the reading pane and mark it read."""
         reader = self.query_one(Reader)
-        reader.border_title = article.relpath
+        reader.border_title = Text(neutralise_line(article.relpath))  # a name is not markup
         self._change([article], read=True)
         if reader.finding is not None and (find := self._bar("find")) is not None:
             reader.finding = None

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from aireader.core.article import Skipped
+from aireader.core.text import neutralise_line
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -41,5 +42,8 @@ class SkippedScreen(ModalScreen[None]):
             return
         table = self.query_one(DataTable)
         table.add_columns("File", "Reason")
-        table.add_rows((Text(s.relpath), Text(s.reason)) for s in self.skipped)
+        table.add_rows(
+            (Text(neutralise_line(s.relpath)), Text(neutralise_line(s.reason)))
+            for s in self.skipped
+        )
         table.focus()

@@ -20,7 +20,7 @@ from textual.widgets import Label, Static
 
 from aireader.core.article import Article, DateSource, Format, Skipped
 from aireader.core.store import ArticleState
-from aireader.core.text import chunks
+from aireader.core.text import chunks, neutralise_line
 from aireader.ui.widgets.long_text import LONG, LongText, render_piece
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class Reader(VerticalScroll, can_focus=True):
                 Text(
                     f"This article is long ({article.size / 1e6:.1f} MB): its first "
                     f"{MAX_SHOWN // 1_000_000} million characters are shown. The whole "
-                    f"text is in {fresh.path}",
+                    f"text is in {neutralise_line(str(fresh.path))}",
                     "bold",
                 )
             )
