@@ -336,3 +336,9 @@ def test_messages_quote_user_text_on_one_line() -> None:
     with pytest.raises(QueryError) as caught:
         parse('after:"2024\n\x1b[2J-01"')
     assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
+
+
+def test_field_words_are_highlighted_only_where_they_were_asked_for() -> None:
+    query = parse("title:wan sora author:lund")
+    assert query.title_highlights("Wan and Sora") == [(0, 3), (8, 12)]
+    assert query.highlights("Wan and Sora, by Lund") == [(8, 12)]  # a body line

@@ -413,7 +413,7 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
             continue
         if rank > 1:
             out.write("\n")
-        title_spans = query.highlights(article.title) if style.colour else []
+        title_spans = query.title_highlights(article.title) if style.colour else []
         for line in wrap(article.title, title_spans, width):
             out.write(style.title(line) + "\n")
         day = article.date.day().isoformat() if article.date else "no date"

@@ -98,8 +98,14 @@ class Query:
         return any(True for _ in _positive_text(self.root))
 
     def highlights(self, text: str) -> list[tuple[int, int]]:
-        """Where in ``text`` (a title, a line) the query's words are, to be highlighted."""
-        return highlight_spans(text, list(_positive_text(self.root)))
+        """Where in ``text`` (a line of an article) the query's words are, to be
+        highlighted: words asked for anywhere (not ``title:``, ``author:``…)."""
+        return highlight_spans(text, [t for t in _positive_text(self.root) if t.column is None])
+
+    def title_highlights(self, text: str) -> list[tuple[int, int]]:
+        """Like :meth:`highlights`, for a title: words asked for anywhere or in the title."""
+        leaves = [t for t in _positive_text(self.root) if t.column in (None, "title")]
+        return highlight_spans(text, leaves)
 
 
 EMPTY = Query("", None)

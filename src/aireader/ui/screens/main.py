@@ -445,7 +445,7 @@ class MainScreen(Screen[None]):
                 allowed = set(rows)
                 rows = [i for i in hits if i in allowed]
         query = self.search_query
-        article_list.highlighter = query.highlights if hits is not None and query else None
+        article_list.highlighter = query.title_highlights if hits is not None and query else None
         article_list.set_rows(self.shelf.articles, rows, self.state_of, keep=keep)
         article_list.border_title = self._view_name(view)
         article_list.border_subtitle = f"{len(rows):,}"
