@@ -282,6 +282,25 @@ async def test_an_unwritable_data_folder(tmp_path: Path) -> None:
         assert list(data.iterdir()) == []
 
 
+async def test_a_read_only_data_folder_still_shows_what_was_saved(tmp_path: Path) -> None:
+    """A read-only folder (or disk) with a store in it: earlier marks still show."""
+    folder = write_library(tmp_path / "articles")
+    data = tmp_path / "data"
+    store = open_like_the_cli(data)
+    async with running(folder, store) as s:
+        await mark_first_read(s)
+    with unwritable(data):
+        store = open_like_the_cli(data)
+        async with running(folder, store) as s:
+            notice = assert_one_readable_line(s, store)
+            assert "What was saved before is shown" in notice
+            assert store.path is None
+            assert UNREAD_MARK not in s.row(TITLES[0])  # read, as saved
+            assert UNREAD_MARK in s.row(TITLES[1])
+            await s.press("j", "m")  # and changes work, for this session
+            assert UNREAD_MARK not in s.row(TITLES[1])
+
+
 async def test_a_data_folder_that_cannot_be_made(tmp_path: Path) -> None:
     folder = write_library(tmp_path / "articles")
     blocker = tmp_path / "not-a-folder"

@@ -159,7 +159,7 @@ class Store:
                     raise StoreError(f"the state file {path} is locked by another program") from exc
                 # Cannot open, read-only, disk full, a folder in the way...: the file
                 # is not damaged, so it is left alone rather than moved aside.
-                return cls._in_memory(f"cannot open {path} ({exc})")
+                return cls._in_memory(f"cannot open {path} ({exc})", saved=path)
             damaged = exc
         except OSError as exc:
             return cls._in_memory(f"cannot use {path.parent} ({exc.strerror or exc})")
@@ -175,9 +175,18 @@ class Store:
         return cls(conn, path, notice)
 
     @classmethod
-    def _in_memory(cls, why: str) -> Store:
-        notice = f"Read-state is not being saved: {why}. Changes last only this session."
-        return cls(_connect(":memory:"), None, notice)
+    def _in_memory(cls, why: str, saved: Path | None = None) -> Store:
+        """A store for this session only; it starts from ``saved`` when that file can
+        still be read (a read-only folder or disk), so earlier marks keep showing."""
+        conn = _read_only_copy(saved) if saved is not None else None
+        if conn is None:
+            notice = f"Read-state is not being saved: {why}. Changes last only this session."
+            return cls(_connect(":memory:"), None, notice)
+        notice = (
+            f"Read-state is not being saved: {why}. What was saved before is shown; "
+            "changes last only this session."
+        )
+        return cls(conn, None, notice)
 
     def close(self) -> None:
         with self._lock:
@@ -313,6 +322,30 @@ class Store:
                     raise StoreError(f"could not save to {self.path}: {exc}") from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+
+
+def _read_only_copy(path: Path) -> sqlite3.Connection | None:
+    """The store at ``path`` copied into memory, read without writing a byte; None if
+    it cannot be read (missing, not a database, damaged, from a newer aireader)."""
+    if not path.is_file():
+        return None
+    for options in ("mode=ro", "immutable=1"):  # immutable: no WAL files can be made
+        try:
+            source = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
+        except sqlite3.Error:
+            continue
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        try:
+            source.backup(conn)
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            _migrate(conn)
+            return conn
+        except (sqlite3.Error, StoreError):
+            conn.close()
+        finally:
+            source.close()
+    return None
 
 
 def _move_aside(path: Path) -> Path:
