@@ -336,6 +336,14 @@ def _reset(home: Path) -> None:
     (home / "articles").mkdir(parents=True)
 
 
+def _start(home: Path, seed: int) -> tuple[random.Random, Vocabulary, _Pools]:
+    """An empty ``home``, and the seeded generator, vocabulary and text pools to fill it."""
+    _reset(home)
+    rng = random.Random(seed)
+    vocab = vocabulary(seed)
+    return rng, vocab, _make_pools(rng, vocab)
+
+
 def _load(home: Path, seed: int) -> GeneratedLibrary:
     manifest = json.loads((home / "manifest.json").read_text(encoding="utf-8"))
     return GeneratedLibrary(
@@ -377,10 +385,7 @@ def synthetic_library(workdir: Path, n: int, seed: int = DEFAULT_SEED) -> Genera
     }
     if _reusable(home, marker):
         return _load(home, seed)
-    _reset(home)
-    rng = random.Random(seed)
-    vocab = vocabulary(seed)
-    pools = _make_pools(rng, vocab)
+    rng, vocab, pools = _start(home, seed)
     newest = rng.randrange(n)
     entries: list[tuple[float, str, str]] = []
     folder = home / "articles"
@@ -414,10 +419,7 @@ def big_library(workdir: Path, seed: int = DEFAULT_SEED) -> GeneratedLibrary:
     }
     if _reusable(home, marker):
         return _load(home, seed)
-    _reset(home)
-    rng = random.Random(seed)
-    vocab = vocabulary(seed)
-    pools = _make_pools(rng, vocab)
+    rng, vocab, pools = _start(home, seed)
     entries: list[tuple[float, str, str]] = []
     big_index = BIG_LIBRARY_NORMAL // 2
     big_title = first_words = ""

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import generate
+from benchmarks.run import Result, fmt_ms, fmt_seconds, log, table
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -80,27 +81,6 @@ MIX: tuple[tuple[str, int], ...] = (
     ("fields + words", 30),
 )
 """Query kinds and how many of each in a mix of 200 (scaled for other sizes)."""
-
-Result = dict[str, Any]
-
-
-def log(message: str) -> None:
-    """Progress, on stderr, so that stdout is only the report."""
-    print(message, file=sys.stderr, flush=True)
-
-
-def fmt_ms(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
-
-
-def fmt_seconds(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    if value < 1:
-        return f"{value * 1000:.0f} ms"
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -452,7 +432,6 @@ def summarize(rows: list[Result]) -> Result:
 
 def report(result: Result) -> str:
     """The printed figures of one size."""
-    from benchmarks.run import table  # the same plain columns as the main report
 
     n = result["articles"]
     index, load = result["index"], result["load"]

@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import shutil
-import sqlite3
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -32,6 +31,7 @@ from aireader.paths import STATE_FILE
 from aireader.ui.app import ReaderApp
 from aireader.ui.screens.main import MainScreen
 from aireader.ui.widgets.article_list import BOOKMARK_MARK, UNREAD_MARK, ArticleList
+from test_store_faults import damage_under  # the same damage, under a running app
 
 TITLES = ["Orbit launch notes", "Harbour model review", "Quarry policy brief"]
 """Newest first, as the list shows them."""
@@ -325,25 +325,6 @@ def filled_store(data: Path) -> Store:
     ]
     store.set_read(fillers, True)
     return store
-
-
-def damage_under(db: Path) -> None:
-    """Noise over every page but the first while the app has the file open.
-
-    Another connection writes and checkpoints first (as another copy of aireader
-    would), so the app's connection reads the file again rather than its cache.
-    """
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("INSERT INTO saved_search VALUES ('other copy', 'x', 0)")
-        conn.commit()
-        assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
-    finally:
-        conn.close()
-    size = db.stat().st_size
-    with db.open("r+b") as f:
-        f.seek(4096)
-        f.write(random.Random(11).randbytes(size - 4096))
 
 
 async def test_a_store_damaged_while_the_app_runs(tmp_path: Path) -> None:

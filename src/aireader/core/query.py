@@ -505,7 +505,7 @@ def evaluate(query: Query, corpus: Corpus) -> list[int]:
         return list(range(count))
     ranking = Ranking(count)
     mask = _mask(query.root, corpus, ranking)
-    if not any(True for _ in _positive_text(query.root)):
+    if not query.ranked:
         return list(compress(range(count), mask))
     scores = ranking.scores
     if scores:

@@ -77,9 +77,12 @@ class Search:
         return self.states.get(self.articles[position].identity, UNTOUCHED)
 
     def day(self, position: int) -> int:
+        return self._day_list()[position]
+
+    def _day_list(self) -> list[int]:
         if self._days is None:  # once per list of articles, when a query has a date
             self._days = [_day(a) for a in self.articles]
-        return self._days[position]
+        return self._days
 
     def _mask(self, texts: list[str]) -> bytearray:
         """The mask of the listed articles among the ids in ``texts`` (see
@@ -154,9 +157,7 @@ class Search:
                     out[position] = flag
             return out
         if node.name in ("after", "before"):
-            if count:
-                self.day(0)  # fills the list of days
-            days, day = self._days or [], node.day
+            days, day = self._day_list(), node.day
             if node.name == "after":
                 return bytearray(d >= day for d in days)
             return bytearray(d < day for d in days)

@@ -58,13 +58,18 @@ _TABLE = _FoldTable()
 
 def fold(text: str) -> str:
     """``text`` as the index stores it (see the module docstring)."""
+    text = _fold_letters(text)
+    if text.isascii() or _CJK_RUN.search(text) is None:
+        return text
+    return _CJK_RUN.sub(_pairs, text)
+
+
+def _fold_letters(text: str) -> str:
+    """Case, diacritics and compatibility forms folded; CJK runs left whole."""
     if text.isascii():
         return text.lower()
     text = _decompose(text).translate(_TABLE)
-    text = unicodedata.normalize("NFC", text)  # recompose what is not a diacritic (hangul)
-    if _CJK_RUN.search(text) is None:
-        return text
-    return _CJK_RUN.sub(_pairs, text)
+    return unicodedata.normalize("NFC", text)  # recompose what is not a diacritic (hangul)
 
 
 def _decompose(text: str) -> str:
@@ -94,11 +99,7 @@ def query_tokens(text: str) -> list[tuple[str, bool]]:
     there too); a single CJK character at the end matches as a prefix, since
     in a document it may start a pair.
     """
-    folded = (
-        text.lower()
-        if text.isascii()
-        else unicodedata.normalize("NFC", _decompose(text).translate(_TABLE))
-    )
+    folded = _fold_letters(text)
     out: list[tuple[str, bool]] = []
     parts = _TOKEN.findall(folded)
     for n, part in enumerate(parts):

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
@@ -211,6 +212,9 @@ class MainScreen(Screen[None]):
         self._searcher: Search | None = None
         self.saved: list[SavedSearch] = []
         self.saved_counts: dict[str, SavedCount] = {}
+        self._saved_timer: Timer | None = None
+        self._store_message: str | None = None
+        """The last store failure told to the user (each is told once)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -410,7 +414,7 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._states_reloaded, articles, states, submitted)
 
     def _store_failed(self, message: str) -> None:
-        if message != getattr(self, "_store_message", None):
+        if message != self._store_message:
             self._store_message = message
             self.notify(f"Read-state: {message}", severity="error", timeout=10)
 
@@ -873,9 +877,8 @@ class MainScreen(Screen[None]):
 
     def _count_saved_soon(self) -> None:
         """Recount saved searches a moment after state changes stop (keys can repeat)."""
-        timer = getattr(self, "_saved_timer", None)
-        if timer is not None:
-            timer.stop()
+        if self._saved_timer is not None:
+            self._saved_timer.stop()
         self._saved_timer = self.set_timer(0.5, self._count_saved)
 
     def _count_saved(self) -> None:
