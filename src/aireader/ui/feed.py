@@ -130,7 +130,7 @@ class LibraryFeed:
             states = self.screen.store.states(articles, follow=final)
         except StoreError as exc:  # show the articles all the same, with what is known
             states = dict(self.screen.shelf.states)
-            self._call(self.screen._store_failed, str(exc))
+            self._call(self.screen.show_store_failure, str(exc))
         shelf = Shelf(self.root, articles, self.index.skipped() if skipped else [], states, ids)
         self._call(self.screen.show_shelf, shelf, submitted, busy, self._text_index)
         if self._text_index is None:  # after the titles: not on their way to the screen

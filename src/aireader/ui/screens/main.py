@@ -409,11 +409,11 @@ class MainScreen(Screen[None]):
         try:
             states = self.store.states(articles)
         except StoreError as exc:  # the list keeps the state it has; say why once
-            self.app.call_from_thread(self._store_failed, str(exc))
+            self.app.call_from_thread(self.show_store_failure, str(exc))
             return
         self.app.call_from_thread(self._states_reloaded, articles, states, submitted)
 
-    def _store_failed(self, message: str) -> None:
+    def show_store_failure(self, message: str) -> None:
         if message != self._store_message:
             self._store_message = message
             self.notify(f"Read-state: {message}", severity="error", timeout=10)
