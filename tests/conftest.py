@@ -55,3 +55,30 @@ def write_article(library_dir: Path) -> WriteArticle:
         return path
 
     return write
+
+
+# -- the app tests' fixture library (tests/test_app.py has the harness) ----------------
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The small library of ``test_app.FILES``, written into ``tmp_path``."""
+    from test_app import FILES, write_library
+
+    return write_library(tmp_path / "articles", FILES)
+
+
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture
+def start(folder: Path, state_path: Path) -> Callable[..., object]:
+    """``async with start() as s:`` runs the app over the fixture library, loaded and idle."""
+    from test_app import running
+
+    def make(size: tuple[int, int] = (140, 40), where: Path | None = None) -> object:
+        return running(where or folder, state_path, size)
+
+    return make

@@ -8,7 +8,7 @@ the widgets' state, and the store after the writer thread has flushed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from aireader.core.article import Article
+from aireader.core.config import Settings
 from aireader.core.store import ArticleState, Store
 from aireader.paths import bundled_library
 from aireader.ui.app import ReaderApp
@@ -103,16 +104,6 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch a real user's data or cache folder."""
     monkeypatch.setenv("AIREADER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("AIREADER_CACHE_DIR", str(tmp_path / "cache"))
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return write_library(tmp_path / "articles", FILES)
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite3"
 
 
 # -- driving the app -------------------------------------------------------------------
@@ -215,11 +206,15 @@ class Session:
 
 @asynccontextmanager
 async def running(
-    folder: Path, state_path: Path, size: tuple[int, int] = (140, 40)
+    folder: Path,
+    state_path: Path,
+    size: tuple[int, int] = (140, 40),
+    settings: Settings | None = None,
+    problems: Sequence[str] = (),
 ) -> AsyncIterator[Session]:
     """Run the app over ``folder`` with the state in ``state_path``, loaded and idle."""
     store = Store.open(state_path)
-    app = ReaderApp(folder, store)
+    app = ReaderApp(folder, store, settings, problems)
     app.animation_level = "none"  # scrolling jumps: nothing for a test to wait on
     notes: list[str] = []
     opened: list[str] = []
@@ -244,16 +239,6 @@ async def running(
 
 
 Start = Callable[..., Any]
-
-
-@pytest.fixture
-def start(folder: Path, state_path: Path) -> Start:
-    """``async with start() as s:`` runs the app over the fixture library."""
-
-    def make(size: tuple[int, int] = (140, 40), where: Path | None = None) -> Any:
-        return running(where or folder, state_path, size)
-
-    return make
 
 
 def unread_mark(row: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rich.segment import Segment
 
 from aireader.ui.widgets.query_bar import QueryBar
@@ -18,7 +17,6 @@ from test_app import (  # the harness of the main app tests
     BETA,
     DELTA,
     EPSILON,
-    FILES,
     GAMMA,
     TITLES,
     Session,
@@ -26,21 +24,6 @@ from test_app import (  # the harness of the main app tests
     running,
     write_library,
 )
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return write_library(tmp_path / "articles", FILES)
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite3"
-
-
-@pytest.fixture
-def start(folder: Path, state_path: Path) -> Start:
-    return lambda: running(folder, state_path)
 
 
 async def settle(s: Session) -> None:

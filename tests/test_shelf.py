@@ -63,3 +63,24 @@ def test_replacing_states_recounts() -> None:
     shelf = Shelf(Path("/lib"), [a, b], [], {})
     shelf.replace_states({"a": ArticleState(read=True), "b": ArticleState(bookmarked=True)})
     assert counted(shelf) == recount(shelf) == (1, 1, {})
+
+
+def test_folder_counts_and_views_follow_changes() -> None:
+    def at(relpath: str) -> Article:
+        return Article(f"/lib/{relpath}", relpath, relpath, "", Format.MARKDOWN, relpath)
+
+    top, news1, news2, deep = at("top.md"), at("news/a.md"), at("news/b.md"), at("notes/x/y.md")
+    shelf = Shelf(Path("/lib"), [top, news1, news2, deep])
+    assert dict(shelf.counts.folder_total) == {"news": 2, "notes": 1}
+    assert dict(shelf.counts.folder_unread) == {"news": 2, "notes": 1}
+
+    def relpaths(view: View) -> list[str]:
+        return [shelf.articles[i].relpath for i in shelf.rows(view)]
+
+    assert relpaths(View("folder", "news")) == ["news/a.md", "news/b.md"]
+    assert relpaths(View("folder", "notes")) == ["notes/x/y.md"]
+    shelf.set_read([news1, deep, top], True, 1.0)
+    assert {k: v for k, v in shelf.counts.folder_unread.items() if v} == {"news": 1}
+    fresh = count(shelf.articles, shelf.states)
+    assert {k: v for k, v in fresh.folder_unread.items() if v} == {"news": 1}
+    assert View.from_id(View("folder", "news").id) == View("folder", "news")

@@ -17,7 +17,7 @@ from typing import Any
 from aireader.core.article import Article, Skipped
 from aireader.core.library import Library, TagGroup
 from aireader.core.store import UNTOUCHED, ArticleState
-from aireader.core.views import Counts, View, count, filter_view
+from aireader.core.views import Counts, View, count, filter_view, folder_of
 
 
 @dataclass
@@ -46,6 +46,8 @@ class Shelf:
         self._unread, self._bookmarked = counts.unread, counts.bookmarked
         self._tag_total: Counter[str] = Counter(counts.tag_total)
         self._tag_unread: Counter[str] = Counter(counts.tag_unread)
+        self._folder_total: Counter[str] = Counter(counts.folder_total)
+        self._folder_unread: Counter[str] = Counter(counts.folder_unread)
 
     # -- reading -------------------------------------------------------------
 
@@ -55,7 +57,13 @@ class Shelf:
     @property
     def counts(self) -> Counts:
         return Counts(
-            len(self.articles), self._unread, self._bookmarked, self._tag_total, self._tag_unread
+            len(self.articles),
+            self._unread,
+            self._bookmarked,
+            self._tag_total,
+            self._tag_unread,
+            self._folder_total,
+            self._folder_unread,
         )
 
     def rows(self, view: View) -> list[int]:
@@ -94,6 +102,11 @@ class Shelf:
             changed.append(article)
         return changed
 
+    def set_position(self, article: Article, position: float, when: float) -> None:
+        """Remember how far into ``article`` the reader is (no count depends on it)."""
+        state = replace(self.state(article), position=position, position_set_at=when)
+        self.states[article.identity] = state
+
     def replace_states(self, states: dict[str, ArticleState]) -> None:
         """Take a fresh copy of the state (another instance may have changed it)."""
         self.states = states
@@ -105,5 +118,7 @@ class Shelf:
                 self._unread += sign
                 for key in copy.tag_keys:
                     self._tag_unread[key] += sign
+                if (folder := folder_of(copy)) is not None:
+                    self._folder_unread[folder] += sign
             if state.bookmarked:
                 self._bookmarked += sign

@@ -1,6 +1,7 @@
 """The views a reader can pick in the sidebar, and the counts shown beside them.
 
-A view is All, Unread, Bookmarked or one tag; filtering yields indexes into the
+A view is All, Unread, Bookmarked, one folder of the library (its top-level
+subfolders are its sources) or one tag; filtering yields indexes into the
 library's article list, so the UI can keep one array of ints per view.
 """
 
@@ -16,26 +17,34 @@ from aireader.core.store import UNTOUCHED, ArticleState
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What the article list shows: ``kind`` is all, unread, bookmarked, tag or saved
-    (a saved search: every article, filtered by the search)."""
+    """What the article list shows: ``kind`` is all, unread, bookmarked, folder, tag or
+    saved (a saved search: every article, filtered by the search)."""
 
     kind: str
     tag: str = ""
-    """The tag's grouping key, for a tag view; the name, for a saved search."""
+    """The tag's grouping key, for a tag view; the name, for a saved search or a folder."""
 
     @property
     def id(self) -> str:
-        return f"{self.kind}:{self.tag}" if self.kind in ("tag", "saved") else self.kind
+        return f"{self.kind}:{self.tag}" if self.kind in NAMED else self.kind
 
     @classmethod
     def from_id(cls, view_id: str) -> View:
-        for kind in ("tag", "saved"):
+        for kind in NAMED:
             if view_id.startswith(kind + ":"):
                 return cls(kind, view_id[len(kind) + 1 :])
         return cls(view_id)
 
 
 ALL, UNREAD, BOOKMARKED = View("all"), View("unread"), View("bookmarked")
+NAMED = ("tag", "saved", "folder")
+"""The kinds of view that carry a name."""
+
+
+def folder_of(article: Article) -> str | None:
+    """The top-level subfolder of the library the article is in (None: at the top)."""
+    head, slash, _ = article.relpath.partition("/")
+    return head if slash else None
 
 
 def matches(article: Article, state: ArticleState, view: View) -> bool:
@@ -45,6 +54,8 @@ def matches(article: Article, state: ArticleState, view: View) -> bool:
         return state.bookmarked
     if view.kind == "tag":
         return view.tag in article.tag_keys
+    if view.kind == "folder":
+        return folder_of(article) == view.tag
     return True
 
 
@@ -70,22 +81,34 @@ class Counts:
     bookmarked: int
     tag_total: Mapping[str, int]
     tag_unread: Mapping[str, int]
+    folder_total: Mapping[str, int]
+    """Articles in each top-level subfolder of the library."""
+    folder_unread: Mapping[str, int]
 
 
 def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Counts:
     unread = bookmarked = 0
     tag_total: Counter[str] = Counter()
     tag_unread: Counter[str] = Counter()
+    folder_total: Counter[str] = Counter()
+    folder_unread: Counter[str] = Counter()
     for article in articles:
         state = states.get(article.identity, UNTOUCHED)
         keys = article.tag_keys
         tag_total.update(keys)
+        folder = folder_of(article)
+        if folder is not None:
+            folder_total[folder] += 1
         if not state.read:
             unread += 1
             tag_unread.update(keys)
+            if folder is not None:
+                folder_unread[folder] += 1
         if state.bookmarked:
             bookmarked += 1
-    return Counts(len(articles), unread, bookmarked, tag_total, tag_unread)
+    return Counts(
+        len(articles), unread, bookmarked, tag_total, tag_unread, folder_total, folder_unread
+    )
 
 
 def plural(n: int, word: str) -> str:

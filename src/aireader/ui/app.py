@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
 
+from aireader.core.config import DEFAULT_THEME, Settings, remember_theme, remembered_theme
 from aireader.core.store import Store
 from aireader.ui.commands import ReaderCommands
 from aireader.ui.screens.main import MainScreen
 from aireader.ui.writer import StateWriter
+
+
+def action_names() -> dict[str, Binding]:
+    """Every remappable action: its binding id (``main.next_unread``) and binding."""
+    from aireader.ui.widgets.article_list import ArticleList
+    from aireader.ui.widgets.reader import Reader
+    from aireader.ui.widgets.tag_sidebar import TagSidebar
+
+    out: dict[str, Binding] = {}
+    for owner in (MainScreen, ArticleList, Reader, TagSidebar):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                out[binding.id] = binding
+    return out
+
+
+def config_name(binding_id: str) -> str:
+    """The action's name in the config file: ``next_unread``, ``list.down``."""
+    return binding_id.removeprefix("main.")
 
 
 class ReaderApp(App[None]):
@@ -20,17 +43,68 @@ class ReaderApp(App[None]):
     TITLE = "aireader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
 
-    def __init__(self, folder: Path, store: Store) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        store: Store,
+        settings: Settings | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.store = store
+        self.settings = settings or Settings()
+        self.problems = list(problems)
+        """Settings that could not be used, each a line for the user (shown on mount)."""
         self.writer = StateWriter(self._write_failed)
-        self.keymap_in_force: dict[str, str] = {}
+        self.keymap_in_force: dict[str, str] = self._checked_keymap(self.settings.keys)
+        self.set_keymap(self.keymap_in_force)
+        self._apply_theme()
+
+    def _checked_keymap(self, keys: dict[str, str]) -> dict[str, str]:
+        known = action_names()
+        keymap: dict[str, str] = {}
+        for binding_id, key_text in keys.items():
+            if binding_id in known:
+                keymap[binding_id] = key_text
+            else:
+                names = ", ".join(sorted(config_name(b) for b in known))
+                self.problems.append(
+                    f"[keys]: no action is called '{config_name(binding_id)}' "
+                    f"(the help screen, ?, lists them: {names}); ignored"
+                )
+        return keymap
+
+    def _apply_theme(self) -> None:
+        settings = self.settings
+        wanted = settings.theme
+        data = self.store.path.parent if self.store.path is not None else None
+        if data is not None:
+            wanted = remembered_theme(data, settings) or wanted
+        if wanted not in self.available_themes:
+            known = ", ".join(sorted(self.available_themes))
+            self.problems.append(
+                f"theme '{wanted}' is not a theme here (themes: {known}); using {DEFAULT_THEME}"
+            )
+            wanted = DEFAULT_THEME
+        self.theme = wanted
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.folder, self.store, self.writer))
+        self.push_screen(MainScreen(self.folder, self.store, self.writer, self.settings))
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10)
+        for problem in self.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=12)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked in the app (the palette's "Change theme") is kept for next time."""
+        if self.store.path is None:
+            return
+        try:
+            remember_theme(self.store.path.parent, theme.name, self.settings)
+        except OSError as exc:
+            self.notify(f"The theme will not be remembered: {exc}", severity="warning")
 
     def on_app_focus(self) -> None:
         """Back in the terminal: show what another copy of aireader may have changed."""

@@ -56,17 +56,21 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
+    table.add_column(style="dim", no_wrap=True)
     sections = [
         ("Anywhere", MainScreen.BINDINGS),
         ("Article list", ArticleList.BINDINGS),
         ("Reading pane", Reader.BINDINGS),
         ("Tag sidebar", TagSidebar.BINDINGS),
     ]
+    first = True
     for title, bindings in sections:
-        table.add_row(Text(title, style="underline"), "")
+        table.add_row(Text(title, style="underline"), "", "name in [keys]" if first else "")
+        first = False
         for binding in bindings:
             if isinstance(binding, Binding):
-                table.add_row(_keys(binding, keymap), binding.tooltip or binding.description)
+                name = (binding.id or "").removeprefix("main.")
+                table.add_row(_keys(binding, keymap), binding.tooltip or binding.description, name)
         table.add_row("", "")
     table.add_row("Tab / Shift+Tab", "next / previous pane")
     table.add_row("Ctrl+P", "command palette (themes, every action)")

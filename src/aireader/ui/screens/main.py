@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from aireader import paths
 from aireader.core.article import Article
+from aireader.core.config import Settings
 from aireader.core.index import Index, SyncCancelled
 from aireader.core.shelf import Shelf
 from aireader.core.store import ArticleState, SavedSearch, Store, StoreError
@@ -43,6 +44,10 @@ if TYPE_CHECKING:  # loaded on the first search: they cost start-up time
     from aireader.core.query import Query
     from aireader.core.search import Search
 
+POSITION_DELAY = 1.0
+"""Seconds after the last scroll before the reading position is written."""
+UNDO_DEPTH = 100
+"""How many changes ``u`` can take back."""
 SEARCH_HINT = 'words  "a phrase"  -not  a OR b  pre*  tag:x  is:unread  after:2024-03'
 FIND_HINT = "words in this article · Enter: keep · n/N: next/previous"
 
@@ -137,6 +142,29 @@ class MainScreen(Screen[None]):
             tooltip="Open the article's source link in the browser",
         ),
         Binding(
+            "l",
+            "links",
+            "Links",
+            id="main.links",
+            tooltip="List the article's links (and images); Enter opens one",
+        ),
+        Binding(
+            "y",
+            "copy_link",
+            "Copy link",
+            show=False,
+            id="main.copy_link",
+            tooltip="Copy the article's source link",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            id="main.undo",
+            tooltip="Undo the last read, all-read or bookmark change",
+        ),
+        Binding(
             "space,pagedown",
             "page_reader(1)",
             "Scroll",
@@ -181,17 +209,30 @@ class MainScreen(Screen[None]):
         ("Toggle bookmark", "toggle_bookmark", "Bookmark the current article, or remove it"),
         ("Mark all in view read", "mark_view_read", "Mark every article in this list read"),
         ("Open source link", "open_link", "Open the article's source in the browser"),
+        ("List links", "links", "The article's links and images, numbered; open or copy one"),
+        ("Copy source link", "copy_link", "Copy the article's source link to the clipboard"),
+        ("Undo", "undo", "Undo the last read, all-read or bookmark change"),
         ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
         ("Zoom the focused pane", "zoom", "Give the focused pane the whole screen, or put it back"),
         ("Show skipped files", "skipped", "Files that could not be loaded, and why"),
         ("Show keys", "help", "Every key and what it does"),
     ]
 
-    def __init__(self, folder: Path, store: Store, writer: StateWriter) -> None:
+    def __init__(
+        self, folder: Path, store: Store, writer: StateWriter, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.store = store
         self.writer = writer
+        self.settings = settings or Settings()
+        self._undo: list[tuple[list[Article], str, bool]] = []
+        """Changes that ``u`` can take back, newest last: (articles, "read"/"bookmarked", value)."""
+        self._moved: tuple[Article, float] | None = None
+        """The reading position not yet written: (article, position)."""
+        self._position_timer: Timer | None = None
+        self._title_order: tuple[list[Article], list[int]] | None = None
+        """For the title sort: each article's rank by title, for the shelf's articles."""
         self.shelf = Shelf(folder)
         self.current_view: View = ALL
         self.is_loading = True
@@ -233,8 +274,11 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
-        self.query_one(ArticleList).focus()
-        self.query_one(ArticleList).border_title = "All"
+        article_list = self.query_one(ArticleList)
+        article_list.focus()
+        article_list.border_title = "All"
+        article_list.date_format = self.settings.date_format
+        self.query_one(TagSidebar).display = self.settings.sidebar
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
         try:
@@ -338,6 +382,7 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_following.set()
+        self._save_position(show=False)
 
     def show_shelf(
         self, shelf: Shelf, submitted: int, busy: str, text_index: Index | None = None
@@ -362,8 +407,9 @@ class MainScreen(Screen[None]):
         self.busy = busy
         self.is_loading = bool(busy)
         article_list.empty_message = busy.capitalize() if busy else "No articles here."
-        if self.current_view.kind == "tag" and not any(
-            g.key == self.current_view.tag for g in shelf.groups
+        view = self.current_view
+        if (view.kind == "tag" and not any(g.key == view.tag for g in shelf.groups)) or (
+            view.kind == "folder" and view.tag not in shelf.counts.folder_total
         ):
             self.current_view = ALL
         if self.search_text:
@@ -448,6 +494,8 @@ class MainScreen(Screen[None]):
             else:
                 allowed = set(rows)
                 rows = [i for i in hits if i in allowed]
+        else:
+            rows = self._sorted(rows)
         query = self.search_query
         article_list.highlighter = query.title_highlights if hits is not None and query else None
         article_list.set_rows(self.shelf.articles, rows, self.state_of, keep=keep)
@@ -455,11 +503,29 @@ class MainScreen(Screen[None]):
         article_list.border_subtitle = f"{len(rows):,}"
         self._show_status()
 
+    def _sorted(self, rows: list[int]) -> list[int]:
+        """``rows`` (newest first) in the order the settings ask for."""
+        order = self.settings.sort
+        if order == "oldest":
+            return rows[::-1]
+        if order == "title":
+            articles = self.shelf.articles
+            if self._title_order is None or self._title_order[0] is not articles:
+                by_title = sorted(range(len(articles)), key=lambda i: articles[i].title.casefold())
+                rank = [0] * len(articles)
+                for place, i in enumerate(by_title):
+                    rank[i] = place
+                self._title_order = (articles, rank)
+            return sorted(rows, key=self._title_order[1].__getitem__)
+        return rows
+
     def _view_name(self, view: View) -> str:
         if view.kind == "tag":
             name = f"#{self.shelf.tag_name(view.tag)}"
         elif view.kind == "saved":
             return f"⌕ {view.tag}"
+        elif view.kind == "folder":
+            name = f"{view.tag}/"
         else:
             name = view.kind.capitalize()
         if self.search_text and self.search_hits is not None:
@@ -485,8 +551,11 @@ class MainScreen(Screen[None]):
         *,
         read: bool | None = None,
         bookmarked: bool | None = None,
+        undoable: bool = True,
     ) -> list[Article]:
-        """Apply a read or bookmark change: memory and screen now, the store in order."""
+        """Apply a read or bookmark change: memory and screen now, the store in order.
+
+        An ``undoable`` change is remembered so that ``u`` can take it back."""
         now = time.time()
         if read is not None:
             changed = self.shelf.set_read(articles, read, now)
@@ -498,6 +567,10 @@ class MainScreen(Screen[None]):
                 self.writer.submit(self.store.set_bookmarked, changed, bool(bookmarked), now)
         if not changed:
             return changed
+        if undoable:
+            flag, value = ("read", read) if read is not None else ("bookmarked", bookmarked)
+            self._undo.append((changed, flag, bool(value)))
+            del self._undo[:-UNDO_DEPTH]
         if self.saved:
             self._count_saved_soon()
         self.query_one(ArticleList).refresh_rows()
@@ -537,13 +610,41 @@ class MainScreen(Screen[None]):
         """Show an article in the reading pane and mark it read."""
         reader = self.query_one(Reader)
         reader.border_title = Text(neutralise_line(article.relpath))  # a name is not markup
-        self._change([article], read=True)
+        if self.settings.mark_read_on_open:
+            self._change([article], read=True)
         if reader.finding is not None and (find := self._bar("find")) is not None:
             reader.finding = None
             find.close()
         reader.passive = self.search_query if self.search_hits is not None else None
-        reader.show(article, self.state_of(article), self.shelf.root)
+        self._save_position()
+        state = self.state_of(article)
+        reader.show(article, state, self.shelf.root, resume=state.progress)
         reader.focus()
+
+    # -- reading position ---------------------------------------------------------
+
+    @on(Reader.Moved)
+    def _reader_moved(self, event: Reader.Moved) -> None:
+        """Keep the position a moment after scrolling stops (keys repeat; each write syncs)."""
+        self._moved = (event.article, event.position)
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self._save_position)
+
+    def _save_position(self, *, show: bool = True) -> None:
+        """Write the reading position now (on leaving an article, and on quitting)."""
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
+        if self._moved is None:
+            return
+        article, position = self._moved
+        self._moved = None
+        now = time.time()
+        self.shelf.set_position(article, position, now)
+        self.writer.submit(self.store.set_position, article, position, now)
+        if show:
+            self.query_one(ArticleList).refresh_rows()
 
     # -- actions --------------------------------------------------------------------
 
@@ -555,6 +656,7 @@ class MainScreen(Screen[None]):
         return self.query_one(ArticleList).current
 
     def action_quit(self) -> None:
+        self._save_position(show=False)
         self.app.exit()
 
     def action_help(self) -> None:
@@ -627,6 +729,37 @@ class MainScreen(Screen[None]):
             return
         self.app.open_url(target.link)
         self.notify(f"Opening {target.link}", timeout=3)
+
+    def action_copy_link(self) -> None:
+        target = self._target()
+        if target is None or not target.link:
+            self.notify("This article has no source link to copy.", timeout=3)
+            return
+        self.app.copy_to_clipboard(target.link)
+        self.notify(f"Copied {neutralise_line(target.link)}", timeout=3)
+
+    def action_links(self) -> None:
+        target = self._target()
+        if target is None:
+            self.notify("No article here: pick one first.", timeout=3)
+            return
+        from aireader.ui.screens.links import LinksScreen
+
+        self.app.push_screen(LinksScreen(target, self.shelf.root))
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        articles, flag, value = self._undo.pop()
+        if flag == "read":
+            self._change(articles, read=not value, undoable=False)
+            done = "read" if value else "unread"
+        else:
+            self._change(articles, bookmarked=not value, undoable=False)
+            done = "bookmarked" if value else "not bookmarked"
+        what = f"“{articles[0].title}”" if len(articles) == 1 else plural(len(articles), "article")
+        self.notify(f"Undone: {neutralise_line(what)} marked {done}.", timeout=4)
 
     def action_page_reader(self, direction: int) -> None:
         reader = self.query_one(Reader)

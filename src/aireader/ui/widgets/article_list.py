@@ -29,13 +29,16 @@ from aireader.core.store import UNTOUCHED, ArticleState
 UNREAD_MARK, BOOKMARK_MARK = "●", "★"
 
 
-def short_date(article: Article, now: datetime | None = None) -> str:
-    """A compact date for the list: ``Apr 20`` this year, ``2024-04-20`` before."""
+def short_date(article: Article, now: datetime | None = None, fmt: str = "%b %d") -> str:
+    """A compact date for the list: ``Apr 20`` (``fmt``) this year, ``2024-04-20`` before.
+
+    A format that shows the year itself is used for every date."""
     if article.date is None:
         return ""
     day = article.date.day()
     now = now or datetime.now()
-    text = day.strftime("%b %d") if day.year == now.year else day.isoformat()
+    yearly = "%Y" in fmt or "%y" in fmt or "%G" in fmt
+    text = day.strftime(fmt) if yearly or day.year == now.year else day.isoformat()
     return text + ("~" if article.date_source == DateSource.MTIME else "")
 
 
@@ -107,6 +110,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._generation = 0
         self.empty_message = "Loading…"
         self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
+        self.date_format = "%b %d"
+        """How this year's dates are shown (the ``date_format`` setting)."""
         """Where a title matches the search, to be highlighted (None: no search)."""
 
     # -- data ----------------------------------------------------------------
@@ -269,7 +274,11 @@ class ArticleList(ScrollView, can_focus=True):
         left.append(" ")
         right = Text(no_wrap=True)
         origin = article.origin or ""
-        when = short_date(article)
+        when = short_date(article, fmt=self.date_format)
+        progress = state.progress
+        if progress is not None and width >= 30:
+            right.append(f"{int(progress * 100):>2}%", meta_style)
+            right.append("  ")
         if width >= 60 and origin:
             right.append(origin[:18], meta_style)
             right.append("  ")

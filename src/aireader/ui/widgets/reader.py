@@ -159,6 +159,18 @@ class Reader(VerticalScroll, can_focus=True):
         self._hits: list[tuple[_Target | None, int]] = []
         """Each match: its piece and the span's number there (None, line: a long text's line)."""
         self._current = -1
+        self._resume: float | None = None
+        """Where to go once the text is shown (a fraction of it), for an article left midway."""
+        self.tracking = False
+        """Set once the text is shown (and resumed): scrolling then moves the reading position."""
+
+    class Moved(Message):
+        """The reader scrolled ``article`` to ``position`` (0..1 of its text)."""
+
+        def __init__(self, article: Article, position: float) -> None:
+            super().__init__()
+            self.article = article
+            self.position = position
 
     class Shown(Message):
         """The article's text is fully on screen (or could not be read)."""
@@ -206,10 +218,15 @@ class Reader(VerticalScroll, can_focus=True):
         long_text.clear()
         self._targets, self._hits, self._current = [], [], -1
 
-    def show(self, article: Article, state: ArticleState, root: Path) -> None:
-        """Show ``article``: its header at once, its text as soon as it is read from disk."""
+    def show(
+        self, article: Article, state: ArticleState, root: Path, *, resume: float | None = None
+    ) -> None:
+        """Show ``article``: its header at once, its text as soon as it is read from disk,
+        then scrolled to ``resume`` (a fraction of the text) when that is given."""
         self.article = article
         self._root = root
+        self.tracking = False
+        self._resume = resume
         self.query_one("#welcome").display = False
         self.query_one("#notice").display = False
         self.show_header(article, state)
@@ -267,6 +284,38 @@ class Reader(VerticalScroll, can_focus=True):
                 await asyncio.sleep(0)
         self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
+        self.call_after_refresh(self._resume_position, article)
+
+    def _resume_position(self, article: Article, tries: int = 20) -> None:
+        """Go back to where the reader left the article, then follow their scrolling.
+
+        The text's height is known once it is laid out, which can take a few frames
+        after it was added: until then, try again a moment later."""
+        if article is not self.article:
+            return
+        if self._resume is not None:
+            if self.max_scroll_y <= 0 and tries > 0:
+                self.set_timer(0.05, lambda: self._resume_position(article, tries - 1))
+                return
+            self.scroll_to(y=round(self._resume * self.max_scroll_y), animate=False, immediate=True)
+            self._resume = None
+        self.tracking = True
+
+    @property
+    def position(self) -> float | None:
+        """How far into the article the view is: 0 at the top, 1 at the end."""
+        if self.article is None or not self.tracking:
+            return None
+        if self.max_scroll_y <= 0:
+            return 1.0
+        return min(1.0, self.scroll_y / self.max_scroll_y)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.tracking and self.article is not None and round(old_value) != round(new_value):
+            position = self.position
+            if position is not None:
+                self.post_message(self.Moved(self.article, position))
 
     # -- highlighting and find -------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The sidebar: All, Unread, Bookmarked, saved searches, then every tag with its counts."""
+"""The sidebar: All, Unread, Bookmarked, saved searches, the library's folders (its
+sources), then every tag; each with its counts."""
 
 from __future__ import annotations
 
@@ -91,6 +92,13 @@ class TagSidebar(OptionList):
         for name, found in saved:
             total, unread = found if found is not None else (None, None)
             options.append(Option(_prompt(width, f"⌕ {name}", total, unread), id=f"saved:{name}"))
+        if counts.folder_total:
+            options.append(None)
+        for folder in sorted(counts.folder_total, key=str.casefold):
+            total, unread = counts.folder_total[folder], counts.folder_unread.get(folder, 0)
+            options.append(
+                Option(_prompt(width, f"{folder}/", total, unread), id=View("folder", folder).id)
+            )
         if groups:
             options.append(None)
         for group in groups:

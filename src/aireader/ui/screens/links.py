@@ -1,0 +1,127 @@
+"""``l``: the article's links, numbered, like newsboat's link view.
+
+Enter (or the link's number) opens it in the browser, ``y`` copies it. Only web
+and mail links are handed to the browser; any other can still be copied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from aireader.core.article import Article, Format
+from aireader.core.links import Link, links
+
+
+def link_label(number: int, link: Link) -> Text:
+    """``3  image: a chart · https://example.com/chart.png``."""
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append(f"{number:>3}  ", "bold")
+    if link.image:
+        label.append("image: ", "italic")
+    if link.text:
+        label.append(link.text)
+        label.append(" · ", "dim")
+    label.append(link.url, "dim" if link.text else "")
+    return label
+
+
+class LinksScreen(ModalScreen[None]):
+    """The links of one article; Escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,l", "dismiss", "Close", id="links.close"),
+        Binding("y", "copy", "Copy link", id="links.copy"),
+        Binding("j", "cursor('down')", "Down", show=False, id="links.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="links.up"),
+    ]
+
+    def __init__(self, article: Article, root: Path) -> None:
+        super().__init__()
+        self.article = article
+        self.root = root
+        self.links: list[Link] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="links-body") as body:
+            body.border_title = Text(f"Links in {self.article.title}"[:70])
+            body.border_subtitle = "Enter or 1-9: open · y: copy · Escape: close"
+            yield Static("Reading the article…", id="links-none")
+            yield OptionList(id="links-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).display = False
+        self._read()
+
+    @work(thread=True, exclusive=True)
+    def _read(self) -> None:
+        from aireader.core.parse import parse_file
+
+        fresh = parse_file(self.article.path, self.root)
+        if isinstance(fresh, Article):
+            found = links(fresh.body, fresh.format is Format.MARKDOWN, self.article.link)
+            note = "This article has no links."
+        else:
+            found = links("", source=self.article.link)
+            note = f"The file cannot be read now: {fresh.reason}"
+        self.app.call_from_thread(self._show, found, note)
+
+    def _show(self, found: list[Link], note: str) -> None:
+        self.links = found
+        if not found:
+            self.query_one("#links-none", Static).update(Text(note))
+            return
+        self.query_one("#links-none").display = False
+        options = self.query_one(OptionList)
+        options.add_options(Option(link_label(n, link)) for n, link in enumerate(found, 1))
+        options.display = True
+        options.highlighted = 0
+        options.focus()
+
+    def _chosen(self) -> Link | None:
+        index = self.query_one(OptionList).highlighted
+        return self.links[index] if index is not None and index < len(self.links) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(self.links[event.option_index])
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            number = int(event.character)
+            if number <= len(self.links):
+                event.stop()
+                self.query_one(OptionList).highlighted = number - 1
+                self._open(self.links[number - 1])
+
+    def _open(self, link: Link) -> None:
+        if not link.openable:
+            self.notify(f"Not opening {link.url[:80]}: only web links are opened; y copies it.")
+            return
+        self.app.open_url(link.url)
+        self.notify(f"Opening {link.url[:100]}", timeout=3)
+        self.dismiss()
+
+    def action_copy(self) -> None:
+        link = self._chosen()
+        if link is None:
+            self.notify("No link to copy.", timeout=3)
+            return
+        self.app.copy_to_clipboard(link.url)
+        self.notify(f"Copied {link.url[:100]}", timeout=3)
+
+    def action_cursor(self, direction: str) -> None:
+        options = self.query_one(OptionList)
+        if direction == "down":
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
