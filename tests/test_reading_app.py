@@ -16,7 +16,18 @@ from aireader.paths import cache_dir
 from aireader.ui.screens.help import HelpScreen
 from aireader.ui.screens.links import LinksScreen
 from aireader.ui.widgets.tag_sidebar import TagSidebar
-from test_app import ALPHA, ALPHA_LINK, BETA, DELTA, EPSILON, GAMMA, TITLES, Start, running
+from test_app import (
+    ALPHA,
+    ALPHA_LINK,
+    BETA,
+    DELTA,
+    EPSILON,
+    GAMMA,
+    TITLES,
+    Start,
+    running,
+    write_library,
+)
 
 # -- settings --------------------------------------------------------------------------
 
@@ -272,3 +283,42 @@ async def test_top_level_folders_are_sources_in_the_sidebar(start: Start) -> Non
         await s.press("enter", "enter")  # to the list, then open Gamma
         row = next(line for line in s.text(s.sidebar).splitlines() if "notes/" in line)
         assert row.strip("│ ").split()[-1] == "1"  # no unread left: the total alone
+
+
+# -- several libraries -----------------------------------------------------------------
+
+
+async def test_configured_libraries_are_listed_with_counts_and_open_on_enter(
+    folder: Path, state_path: Path, tmp_path: Path
+) -> None:
+    other = write_library(
+        tmp_path / "reading",
+        {
+            "one.md": "---\ntitle: Other one\ndate: 2024-01-02\n---\n\nText one.\n",
+            "two.md": "---\ntitle: Other two\ndate: 2024-01-01\n---\n\nText two.\n",
+        },
+    )
+    # The other library has been opened before, so its cache can be counted.
+    async with running(other, state_path) as s:
+        await s.press("m")
+    settings = Settings(folders=(folder, other))
+    async with running(folder, state_path, settings=settings) as s:
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        sidebar = s.text(s.sidebar)
+        articles_row = next(line for line in sidebar.splitlines() if "▸ articles" in line)
+        assert articles_row.strip("│ ").split()[-1] == "5/5"
+        reading_row = next(line for line in sidebar.splitlines() if "reading" in line)
+        assert reading_row.strip("│ ").split()[-1] == "1/2"  # one of two read
+        await s.press("t")
+        while s.sidebar.highlighted_option is None or s.sidebar.highlighted_option.id != (
+            "library:1"
+        ):
+            await s.press("k")
+        assert s.list_titles() == TITLES  # moving over a library does not open it
+        await s.press("enter")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert s.list_titles() == ["Other one", "Other two"]
+        assert s.app.folder == other
+        assert "▸ reading" in s.text(s.sidebar)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -162,3 +163,44 @@ def test_nothing_from_an_article_reaches_the_terminal_raw(tmp_path: Path) -> Non
     # The text around the neutralised sequences is still there to read.
     for text in (b"PWNED-CLEAR", b"PWNED-ALT", b"PWNED-YAML", b"Gamma body"):
         assert text in raw, text
+
+
+_COLOUR = re.compile(rb"\x1b\[[0-9;]*(?:38|48);[25];[0-9;]*m")
+
+
+def _first_screen(tmp_path: Path, extra_env: dict[str, str]) -> bytes:
+    folder = tmp_path / "articles"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.md").write_text("---\ntitle: Alpha\n---\n\nAlpha body.\n", encoding="utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "PYTHONPATH": SRC,
+        "AIREADER_DATA_DIR": str(tmp_path / "data"),
+        "AIREADER_CACHE_DIR": str(tmp_path / "cache"),
+        **extra_env,
+    }
+    term = Terminal([sys.executable, "-m", "aireader", str(folder)], env)
+    try:
+        term.wait_for(b"Alpha", 30)
+        term.read(1.0)
+        term.send("q", 0.2)
+        term.read(10)
+    finally:
+        term.close()
+    return bytes(term.raw)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_no_color_turns_colour_off(tmp_path: Path) -> None:
+    colours = {m.group() for m in _COLOUR.finditer(_first_screen(tmp_path, {}))}
+    assert len(colours) > 3  # the usual screen is in colour...
+    plain = _first_screen(tmp_path, {"NO_COLOR": "1"})
+    colours = {m.group() for m in _COLOUR.finditer(plain)}
+    # ...and with NO_COLOR only shades of grey are left (Textual's monochrome filter).
+    for sequence in colours:
+        values = [int(v) for v in sequence[2:-1].split(b";")]
+        for at in (n for n, v in enumerate(values) if v in (38, 48) and values[n + 1] == 2):
+            r, g, b = values[at + 2 : at + 5]
+            assert r == g == b, sequence

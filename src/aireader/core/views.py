@@ -37,7 +37,7 @@ class View:
 
 
 ALL, UNREAD, BOOKMARKED = View("all"), View("unread"), View("bookmarked")
-NAMED = ("tag", "saved", "folder")
+NAMED = ("tag", "saved", "folder", "library")
 """The kinds of view that carry a name."""
 
 

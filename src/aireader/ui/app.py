@@ -31,9 +31,29 @@ def action_names() -> dict[str, Binding]:
     return out
 
 
+def library_names(folders: Sequence[Path]) -> list[str]:
+    """Short names for the sidebar: the folder's name, with its parent when two clash."""
+    from aireader.paths import bundled_library
+
+    names = [f.name or str(f) for f in folders]
+    for n, folder in enumerate(folders):
+        if names.count(names[n]) > 1:
+            names[n] = f"{folder.parent.name}/{folder.name}"
+        if folder == bundled_library():
+            names[n] = "sample library"
+    return names
+
+
 def config_name(binding_id: str) -> str:
     """The action's name in the config file: ``next_unread``, ``list.down``."""
     return binding_id.removeprefix("main.")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a == b
 
 
 class ReaderApp(App[None]):
@@ -54,6 +74,13 @@ class ReaderApp(App[None]):
         self.folder = folder
         self.store = store
         self.settings = settings or Settings()
+        self.libraries = [folder]
+        """Every library folder the sidebar offers: this one, then the configured ones."""
+        for other in self.settings.folders:
+            if other.is_dir() and not any(_same(other, known) for known in self.libraries):
+                self.libraries.append(other)
+        self.library_counts: dict[Path, tuple[int, int]] = {}
+        """Articles and unread articles of each library, as last counted."""
         self.problems = list(problems)
         """Settings that could not be used, each a line for the user (shown on mount)."""
         self.writer = StateWriter(self._write_failed)
@@ -105,6 +132,13 @@ class ReaderApp(App[None]):
             remember_theme(self.store.path.parent, theme.name, self.settings)
         except OSError as exc:
             self.notify(f"The theme will not be remembered: {exc}", severity="warning")
+
+    def open_library(self, folder: Path) -> None:
+        """Show another of the libraries (the one shown now stops following its folder)."""
+        if folder == self.folder:
+            return
+        self.folder = folder
+        self.switch_screen(MainScreen(folder, self.store, self.writer, self.settings))
 
     def on_app_focus(self) -> None:
         """Back in the terminal: show what another copy of aireader may have changed."""

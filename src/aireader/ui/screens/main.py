@@ -29,7 +29,7 @@ from aireader.core.article import Article
 from aireader.core.config import Settings
 from aireader.core.index import Index, SyncCancelled
 from aireader.core.shelf import Shelf
-from aireader.core.store import ArticleState, SavedSearch, Store, StoreError
+from aireader.core.store import UNTOUCHED, ArticleState, SavedSearch, Store, StoreError
 from aireader.core.text import neutralise_line
 from aireader.core.views import ALL, View, plural, summary_line
 from aireader.ui.feed import FIRST_PAINT, LibraryFeed
@@ -37,7 +37,7 @@ from aireader.ui.widgets.article_list import ArticleList
 from aireader.ui.widgets.query_bar import QueryBar
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
-from aireader.ui.widgets.tag_sidebar import SavedCount, TagSidebar
+from aireader.ui.widgets.tag_sidebar import LibraryEntry, SavedCount, TagSidebar
 from aireader.ui.writer import StateWriter
 
 if TYPE_CHECKING:  # loaded on the first search: they cost start-up time
@@ -254,6 +254,7 @@ class MainScreen(Screen[None]):
         self.saved: list[SavedSearch] = []
         self.saved_counts: dict[str, SavedCount] = {}
         self._saved_timer: Timer | None = None
+        self._libraries_counted = False
         self._store_message: str | None = None
         """The last store failure told to the user (each is told once)."""
 
@@ -419,6 +420,9 @@ class MainScreen(Screen[None]):
             self._apply_view(self.current_view, keep=keep)
         if not busy:
             self._count_saved()
+            if not self._libraries_counted:
+                self._libraries_counted = True
+                self._count_libraries()
         self.call_after_refresh(self._refresh_counts)
         self.call_after_refresh(self._ensure_footer)
         if shelf.skipped and not busy and not self._skips_announced:
@@ -538,8 +542,55 @@ class MainScreen(Screen[None]):
             self.shelf.groups,
             self.current_view,
             [(s.name, self.saved_counts.get(s.name)) for s in self.saved],
+            self._library_entries(),
         )
         self._show_status()
+
+    # -- the other libraries ----------------------------------------------------------
+
+    def _library_entries(self) -> list[LibraryEntry]:
+        """The user's libraries for the sidebar (none when there is only this one)."""
+        from aireader.ui.app import ReaderApp, library_names
+
+        app = self.app
+        if not isinstance(app, ReaderApp) or len(app.libraries) < 2:
+            return []
+        entries = []
+        for folder, name in zip(app.libraries, library_names(app.libraries), strict=True):
+            if folder == self.folder:
+                counts = self.shelf.counts
+                entries.append(LibraryEntry(name, (counts.articles, counts.unread), True))
+            else:
+                entries.append(LibraryEntry(name, app.library_counts.get(folder), False))
+        return entries
+
+    @work(thread=True, exclusive=True, group="library-counts")
+    def _count_libraries(self) -> None:
+        """Count the other libraries' articles from their caches (not scanned: a library
+        never opened shows no count until it is)."""
+        from aireader.ui.app import ReaderApp
+
+        app = self.app
+        if not isinstance(app, ReaderApp):
+            return
+        worker = get_current_worker()
+        for folder in list(app.libraries):
+            if folder == self.folder or worker.is_cancelled:
+                continue
+            try:
+                index = Index.open(folder, paths.cache_dir(), timeout=0.2)
+                try:
+                    articles = index.articles()
+                finally:
+                    index.close()
+                if not articles:
+                    continue
+                states = self.store.states(articles, follow=False)
+            except Exception:  # a count is a nicety: a library that cannot be read shows none
+                continue
+            unread = sum(1 for a in articles if not states.get(a.identity, UNTOUCHED).read)
+            app.library_counts[folder] = (len(articles), unread)
+            self.app.call_from_thread(self._refresh_counts)
 
     def _show_status(self) -> None:
         text = summary_line(self.shelf.counts, len(self.shelf.skipped))
@@ -584,6 +635,12 @@ class MainScreen(Screen[None]):
 
     @on(TagSidebar.Picked)
     async def _view_picked(self, event: TagSidebar.Picked) -> None:
+        if event.view.kind == "library":
+            from aireader.ui.app import ReaderApp
+
+            if isinstance(self.app, ReaderApp):
+                self.app.open_library(self.app.libraries[int(event.view.tag)])
+            return
         if event.view == self.current_view:
             return
         keep = self.query_one(ArticleList).current

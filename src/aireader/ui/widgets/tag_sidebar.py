@@ -1,8 +1,9 @@
-"""The sidebar: All, Unread, Bookmarked, saved searches, the library's folders (its
-sources), then every tag; each with its counts."""
+"""The sidebar: the user's libraries (when there are several), All, Unread, Bookmarked,
+saved searches, the library's folders (its sources), then every tag; each with counts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,6 +17,16 @@ from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
 
 SavedCount = tuple[int, int]
 """A saved search's hits and unread hits."""
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One of the user's library folders, as the sidebar lists it."""
+
+    name: str
+    counts: SavedCount | None
+    """Articles and unread articles; None while not yet counted."""
+    current: bool
 
 
 def _prompt(width: int, name: str, total: int | None, unread: int | None = None) -> Text:
@@ -60,7 +71,10 @@ class TagSidebar(OptionList):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, TagSidebar.Picked)
 
-    _last: tuple[Counts, list[TagGroup], list[tuple[str, SavedCount | None]]] | None = None
+    _last: (
+        tuple[Counts, list[TagGroup], list[tuple[str, SavedCount | None]], list[LibraryEntry]]
+        | None
+    ) = None
 
     def action_delete_saved(self) -> None:
         option = self.highlighted_option
@@ -73,6 +87,7 @@ class TagSidebar(OptionList):
         groups: list[TagGroup],
         current: View,
         saved: list[tuple[str, SavedCount | None]] | None = None,
+        libraries: list[LibraryEntry] | None = None,
     ) -> None:
         """Rebuild the entries with fresh counts, keeping the highlight on ``current``.
 
@@ -80,9 +95,17 @@ class TagSidebar(OptionList):
         even with hundreds of tags.
         """
         saved = saved or []
-        self._last = (counts, groups, saved)
+        libraries = libraries or []
+        self._last = (counts, groups, saved, libraries)
         width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
-        options: list[Option | None] = [
+        options: list[Option | None] = []
+        for n, library in enumerate(libraries):  # the libraries first: each a source
+            total, unread = library.counts if library.counts is not None else (None, None)
+            name = ("▸ " if library.current else "  ") + library.name
+            options.append(Option(_prompt(width, name, total, unread), id=f"library:{n}"))
+        if libraries:
+            options.append(None)
+        options += [
             Option(_prompt(width, "All", counts.articles, counts.unread), id=ALL.id),
             Option(_prompt(width, "Unread", counts.unread), id=UNREAD.id),
             Option(_prompt(width, "Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
@@ -118,16 +141,19 @@ class TagSidebar(OptionList):
         if self._last is not None:
             highlighted = self.highlighted_option
             current = View.from_id(highlighted.id) if highlighted and highlighted.id else ALL
-            counts, groups, saved = self._last
-            self.update_views(counts, groups, current, saved)
+            counts, groups, saved, libraries = self._last
+            self.update_views(counts, groups, current, saved, libraries)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option.id:
+        # A library opens on Enter only: moving through the list must not load each one.
+        if event.option.id and not event.option.id.startswith("library:"):
             self.post_message(self.Picked(View.from_id(event.option.id)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
+        if event.option.id and event.option.id.startswith("library:"):
+            self.post_message(self.Picked(View.from_id(event.option.id)))
+        elif event.option.id:
             self.post_message(self.Picked(View.from_id(event.option.id)))
             self.screen.focus_next()
