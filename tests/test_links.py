@@ -57,3 +57,12 @@ def test_hostile_brackets_are_read_through() -> None:
         Link("", "https://ab.c/a")
     ]
     assert links("https://" + "a" * 200_000, markdown=False)[0].url.startswith("https://aaa")
+
+
+def test_images_are_shown_as_alt_text_and_address() -> None:
+    from aireader.core.links import images_shown
+
+    assert images_shown('A ![chart](https://a.com/c.png "t") and ![](x.png).') == (
+        "A [🖼 chart](https://a.com/c.png) ‹https://a.com/c.png› and [🖼 image](x.png) ‹x.png›."
+    )
+    assert images_shown("[a link](https://b.com) stays") == "[a link](https://b.com) stays"

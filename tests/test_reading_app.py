@@ -184,7 +184,10 @@ async def test_l_lists_numbered_links_and_images_and_opens_or_copies(
     (folder / "linked.md").write_text(LINKED, encoding="utf-8")
     async with running(folder, state_path) as s:
         assert s.articles.current is not None and s.articles.current.title == "Linked piece"
-        await s.press("enter", "l")
+        await s.press("enter")
+        # An image shows as its alt text and its address.
+        assert "🖼 a chart ‹https://example.com/chart.png›" in s.text(s.reader)
+        await s.press("l")
         await s.app.workers.wait_for_complete()
         await s.pilot.pause()
         assert isinstance(s.app.screen, LinksScreen)

@@ -41,6 +41,21 @@ _BARE = re.compile(r"(?<![\w/<\]])(?:https?://|www\.)[^\s<>\"'()\[\]]{2,2000}", 
 _TRAILING = ".,;:!?*_~'\""
 
 
+_IMAGE = re.compile(_INLINE.pattern.replace("(!?)", "!", 1))
+
+
+def images_shown(markdown: str) -> str:
+    """Markdown with each image made a line a terminal can show: its alt text as a
+    link, then the address it points to (a terminal shows no pictures)."""
+
+    def shown(match: re.Match[str]) -> str:
+        alt = (match[1].strip() or "image").replace("]", "").replace("[", "")
+        url = match[2]
+        return f"[🖼 {alt}]({url}) ‹{url.replace('<', '%3C').replace('>', '%3E')}›"
+
+    return _IMAGE.sub(shown, markdown)
+
+
 def _tidy(url: str) -> str:
     url = url.strip().rstrip(_TRAILING)
     if url.lower().startswith("www."):

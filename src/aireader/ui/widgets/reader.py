@@ -264,6 +264,10 @@ class Reader(VerticalScroll, can_focus=True):
                 )
             )
             notice.display = True
+        if fresh.format is Format.MARKDOWN and "![" in body:
+            from aireader.core.links import images_shown
+
+            body = images_shown(body)
         pieces = chunks(_short_lines(body[:MAX_SHOWN]))
         if len(body) > LONG:
             long_text = self.query_one("#long", LongText)
