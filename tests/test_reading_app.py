@@ -325,3 +325,30 @@ async def test_configured_libraries_are_listed_with_counts_and_open_on_enter(
         assert s.list_titles() == ["Other one", "Other two"]
         assert s.app.folder == other
         assert "▸ reading" in s.text(s.sidebar)
+
+
+async def test_a_link_number_of_two_digits_is_typed_as_two_keys(
+    folder: Path, state_path: Path
+) -> None:
+    body = "\n\n".join(f"Part [{n}](https://example.com/{n})." for n in range(1, 13))
+    (folder / "many.md").write_text(
+        f"---\ntitle: Many links\ndate: 2024-08-01\n---\n\n{body}\n", encoding="utf-8"
+    )
+    async with running(folder, state_path) as s:
+        await s.press("l")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        await s.press("1", "2")
+        assert s.opened_urls == ["https://example.com/12"]
+        await s.press("l")
+        await s.app.workers.wait_for_complete()
+        await s.press("1")
+        assert s.opened_urls == ["https://example.com/12"]  # waits for a second digit
+        await s.pilot.pause(1.0)
+        assert s.opened_urls[-1] == "https://example.com/1"
+        await s.press("l")
+        await s.app.workers.wait_for_complete()
+        await s.press("0")
+        assert s.notes[-1] == "There is no link 0."
+        await s.press("4")  # no link 40 or more: opened at once
+        assert s.opened_urls[-1] == "https://example.com/4"

@@ -16,11 +16,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from aireader.core.article import Article, Format
 from aireader.core.links import Link, links
+
+NUMBER_PAUSE = 0.8
+"""Seconds to wait for a second digit of a link number."""
 
 
 def link_label(number: int, link: Link) -> Text:
@@ -51,6 +55,9 @@ class LinksScreen(ModalScreen[None]):
         self.article = article
         self.root = root
         self.links: list[Link] = []
+        self._typed = ""
+        """Digits of a link number typed so far."""
+        self._typing: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="links-body") as body:
@@ -96,12 +103,31 @@ class LinksScreen(ModalScreen[None]):
         self._open(self.links[event.option_index])
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            number = int(event.character)
-            if number <= len(self.links):
-                event.stop()
-                self.query_one(OptionList).highlighted = number - 1
-                self._open(self.links[number - 1])
+        """A link's number opens it: ``1``, or ``1`` ``2`` for the twelfth, as typed.
+
+        The number is taken when no further digit could make another link's
+        number, or a moment after the last digit."""
+        if not (event.character and event.character.isdigit()):
+            return
+        event.stop()
+        typed = self._typed + event.character
+        if not typed.lstrip("0") or int(typed) > len(self.links):
+            self._typed = ""
+            self.notify(f"There is no link {typed}.", timeout=3)
+            return
+        self._typed = typed
+        self.query_one(OptionList).highlighted = int(typed) - 1
+        if self._typing is not None:
+            self._typing.stop()
+        if int(typed) * 10 > len(self.links):
+            self._take_number()
+        else:
+            self._typing = self.set_timer(NUMBER_PAUSE, self._take_number)
+
+    def _take_number(self) -> None:
+        typed, self._typed = self._typed, ""
+        if typed:
+            self._open(self.links[int(typed) - 1])
 
     def _open(self, link: Link) -> None:
         if not link.openable:

@@ -811,12 +811,15 @@ class MainScreen(Screen[None]):
         articles, flag, value = self._undo.pop()
         if flag == "read":
             self._change(articles, read=not value, undoable=False)
-            done = "read" if value else "unread"
+            now = "unread again" if value else "read again"
         else:
             self._change(articles, bookmarked=not value, undoable=False)
-            done = "bookmarked" if value else "not bookmarked"
-        what = f"“{articles[0].title}”" if len(articles) == 1 else plural(len(articles), "article")
-        self.notify(f"Undone: {neutralise_line(what)} marked {done}.", timeout=4)
+            now = "no longer bookmarked" if value else "bookmarked again"
+        if len(articles) == 1:
+            what = f"“{neutralise_line(articles[0].title)}” is"
+        else:
+            what = f"{plural(len(articles), 'article')} are"
+        self.notify(f"Undone: {what} {now}.", timeout=4)
 
     def action_page_reader(self, direction: int) -> None:
         reader = self.query_one(Reader)

@@ -29,9 +29,12 @@ class LibraryEntry:
     current: bool
 
 
-def _prompt(width: int, name: str, total: int | None, unread: int | None = None) -> Text:
-    """``name`` on the left, the counts on the right, on one line of ``width`` cells."""
-    numbers = Text(f"{total:,}" if total is not None else "…")
+def _prompt(
+    width: int, name: str, total: int | None, unread: int | None = None, unknown: str = "…"
+) -> Text:
+    """``name`` on the left, the counts on the right, on one line of ``width`` cells
+    (``unknown`` in place of counts not known yet)."""
+    numbers = Text(f"{total:,}" if total is not None else unknown)
     if unread and total is not None:
         numbers = Text.assemble((f"{unread:,}", "bold"), "/", f"{total:,}")
     label = Text(name, no_wrap=True, overflow="ellipsis")
@@ -102,7 +105,9 @@ class TagSidebar(OptionList):
         for n, library in enumerate(libraries):  # the libraries first: each a source
             total, unread = library.counts if library.counts is not None else (None, None)
             name = ("▸ " if library.current else "  ") + library.name
-            options.append(Option(_prompt(width, name, total, unread), id=f"library:{n}"))
+            # A library not opened yet has no cache to count from: no count, not "…".
+            option = Option(_prompt(width, name, total, unread, unknown=""), id=f"library:{n}")
+            options.append(option)
         if libraries:
             options.append(None)
         options += [
