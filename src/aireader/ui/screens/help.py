@@ -9,11 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEY_NAMES = {
     "question_mark": "?",
+    "slash": "/",
     "exclamation_mark": "!",
     "space": "Space",
     "enter": "Enter",
@@ -35,7 +37,8 @@ def key_name(key: str) -> str:
         return KEY_NAMES[key]
     *mods, last = key.split("+")
     if not mods:
-        return last
+        character = key_to_character(last)  # slash → /, comma → ,
+        return character if character and character.isprintable() else last
     last = KEY_NAMES.get(last, last.upper() if len(last) == 1 else last)
     return "+".join([*(m.capitalize() for m in mods), last])
 
@@ -65,7 +68,7 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
     ]
     first = True
     for title, bindings in sections:
-        table.add_row(Text(title, style="underline"), "", "name in [keys]" if first else "")
+        table.add_row(Text(title, style="underline"), "", Text("name in [keys]" if first else ""))
         first = False
         for binding in bindings:
             if isinstance(binding, Binding):

@@ -62,7 +62,7 @@ class LinksScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-body") as body:
             body.border_title = Text(f"Links in {self.article.title}"[:70])
-            body.border_subtitle = "Enter or 1-9: open · y: copy · Escape: close"
+            body.border_subtitle = "Enter or its number: open · y: copy · Escape: close"
             yield Static("Reading the article…", id="links-none")
             yield OptionList(id="links-list")
 
