@@ -16,13 +16,18 @@ WriteArticle = Callable[..., Path]
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Point AIREADER_DATA_DIR and AIREADER_CACHE_DIR at fresh tmp folders.
+    """Point AIREADER_DATA_DIR and AIREADER_CACHE_DIR at fresh tmp folders, and read
+    no config file or settings variable of the user's.
 
-    No test may read or write a real user's read-state, bookmarks or cache.
+    No test may read or write a real user's read-state, bookmarks, cache or settings.
     """
     dirs = {"data": tmp_path / "user-data", "cache": tmp_path / "user-cache"}
     monkeypatch.setenv("AIREADER_DATA_DIR", str(dirs["data"]))
     monkeypatch.setenv("AIREADER_CACHE_DIR", str(dirs["cache"]))
+    monkeypatch.setenv("AIREADER_CONFIG", str(tmp_path / "no-config.toml"))
+    for name in ("FOLDERS", "THEME", "MARK_READ_ON_OPEN", "SORT", "DATE_FORMAT", "SIDEBAR"):
+        monkeypatch.delenv(f"AIREADER_{name}", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     return dirs
 
 

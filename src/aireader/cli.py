@@ -2,12 +2,18 @@
 
 Exit codes: 0 done, 1 nothing matched, 2 bad usage or input. Errors are one
 readable line on stderr, never a traceback.
+
+Settings (:mod:`aireader.core.config`) come from flags, then environment
+variables, then the config file, then the defaults. The commands that print
+print the settings' problems on stderr, one line each; the reader shows them.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
+import csv
 import io
 import json
 import os
@@ -16,14 +22,19 @@ import shutil
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
+from urllib.parse import quote, urlsplit
 
 from aireader import __version__, paths
-from aireader.core.article import Article
-from aireader.core.library import Library, NotAFolder, check_folder
-from aireader.core.store import ArticleState, Store, StoreError
+from aireader.core import config
+from aireader.core.article import Article, Skipped
+from aireader.core.config import Settings
+from aireader.core.library import NotAFolder, check_folder
+from aireader.core.store import UNTOUCHED, ArticleState, StateFileError, Store, StoreError
 from aireader.core.text import neutralise_line
 
 if TYPE_CHECKING:
@@ -31,20 +42,48 @@ if TYPE_CHECKING:
 
     from aireader.core.query import Query
 
-SUBCOMMANDS = ("list", "search")
+SUBCOMMANDS = ("list", "search", "mark", "export", "state", "config")
+GROUPS: dict[str, tuple[str, ...]] = {
+    "state": ("export", "import"),
+    "config": ("path", "init", "show"),
+}
+"""Commands made of commands: ``aireader state export``, ``aireader config show``..."""
 EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE = 0, 1, 2
 
 EPILOG = """\
 examples:
-  aireader                      open the bundled sample library
+  aireader                      open the first configured folder (else the sample library)
   aireader ~/notes/articles     open your own folder
+  aireader --theme nord --sort oldest ~/notes
+                                settings for this run only
   aireader list ~/notes --json  one JSON object per article
+  aireader list 'tag:sora is:unread'
+                                the unread articles tagged sora
   aireader list --skipped       files that could not be loaded, and why
   aireader search "open source" --limit 5
                                 the five best matches, each with its passage
+  aireader mark read 'tag:sora before:2024'
+  aireader export --bookmarks > reading-list.md
+  aireader state export state.json        (and on the other machine:)
+  aireader state import state.json --merge
+  aireader config init          write a commented config file to edit
 
 Read-state and bookmarks live in the user data folder; --data-dir or
-AIREADER_DATA_DIR moves them.
+AIREADER_DATA_DIR moves them. Settings: flags, then environment variables
+(AIREADER_THEME, AIREADER_SORT...), then the config file (aireader config path),
+then the defaults. Each command has its own --help.
+
+Exit status: 0 done, 1 nothing matched, 2 bad usage or input.
+"""
+
+COMMANDS_HELP = """
+commands:
+  list    print the library (or what a query finds), one article a line
+  search  find articles: best matches first, with the passage that matched
+  mark    mark articles read or unread, bookmark or unbookmark them
+  export  the bookmarks or the whole library as Markdown, JSON lines or CSV
+  state   export or import read-state, bookmarks and positions (another machine)
+  config  where the config file is, write a default one, show the settings
 """
 
 DEFAULT_LIMIT = 20
@@ -81,6 +120,191 @@ and highlights ([start, end] character offsets of the matches in snippet).
 Exit status: 0 something matched, 1 nothing matched, 2 a bad query or usage.
 """
 
+JSON_FIELDS_HELP = """\
+--json fields: path, title, date (ISO 8601, null when unknown), date_source
+(front matter, filename or mtime), tags, author, source, lang, link, draft,
+read, bookmarked, progress (how far into an article started but not finished,
+0 to 1; null otherwise).
+"""
+
+LIST_EPILOG = f"""\
+With one argument, a folder that exists is the folder and anything else is a
+query (the language of aireader search --help: sora, tag:sora, is:unread,
+after:2024-03...). With a query that has words the best matches come first;
+otherwise the order is the sort setting (--sort, AIREADER_SORT or sort in the
+config file: newest, oldest or title).
+
+Each line: the date, N when unread, B when bookmarked, the title, the path in
+the library, and how far you are into an article you started (42%).
+
+examples:
+  aireader list ~/articles
+  aireader list 'tag:sora is:unread'
+  aireader list ~/articles 'author:lund after:2024-03'
+  aireader list --sort title
+  aireader list --json | jq .title
+  aireader list --skipped
+
+{JSON_FIELDS_HELP}
+Exit status: 0 something listed, 1 nothing (or nothing matched), 2 bad usage.
+"""
+
+MARK_EPILOG = """\
+What to mark is either one query (quote it; see aireader search --help) or one
+or more article files. A file must be an article of the library: the first
+configured folder unless --folder names another.
+
+Prints one line per article that changed (with --json, its aireader list --json
+record after the change); articles that matched but were already so are counted
+on stderr.
+
+examples:
+  aireader mark read 'tag:sora before:2024-03'
+  aireader mark read is:unread                 everything, caught up
+  aireader mark bookmark ~/articles/news/2024-05-01-veo.md
+  aireader mark unbookmark 'is:bookmarked is:read' --json
+  aireader mark read --folder ~/articles ~/articles/a.md ~/articles/b.md
+
+Exit status: 0 something matched (even if it needed no change), 1 nothing
+matched, 2 bad usage (a path that is not an article, a bad query).
+"""
+
+EXPORT_EPILOG = """\
+formats:
+  md    a Markdown reading list: each article a link (its source link, else
+        its file), with its source and author, date, tags as #tags, and
+        whether it is read and bookmarked
+  json  one aireader list --json object a line
+  csv   a header row, then one row per article (the --json fields; tags
+        joined with "; "; a cell a spreadsheet would run as a formula starts
+        with ')
+
+The order is the sort setting (newest first by default), or the best match
+first when --query has words.
+
+examples:
+  aireader export --bookmarks > bookmarks.md
+  aireader export --all ~/articles --format csv > library.csv
+  aireader export --all --query 'tag:sora is:unread' --format json | jq .title
+
+Exit status: 0 something exported, 1 nothing to export, 2 bad usage.
+"""
+
+STATE_EPILOG = """\
+commands:
+  export FILE           write read-state, bookmarks, reading positions and saved
+                        searches to FILE (- for standard output), as JSON
+  import FILE [--merge] read them back (- for standard input)
+
+State refers to articles by their content, so it applies to the same articles
+at other paths, on another machine.
+
+examples:
+  aireader state export ~/aireader-state.json
+  aireader state import ~/aireader-state.json --merge
+  ssh laptop aireader state export - | aireader state import - --merge
+
+Exit status: 0 done, 2 bad usage or a file that is not a state file.
+"""
+
+STATE_EXPORT_EPILOG = """\
+The file is written whole or not at all (to a temporary file, then renamed).
+
+examples:
+  aireader state export ~/aireader-state.json
+  aireader state export - | gzip > state.json.gz
+
+Exit status: 0 done, 2 the file cannot be written.
+"""
+
+STATE_IMPORT_EPILOG = """\
+Without --merge the state becomes exactly the file's (what the file lacks is
+removed); the state before is first saved beside the state file as
+state.sqlite3.before-import-YYYYMMDD-HHMMSS, and the command says where.
+
+With --merge nothing is lost: for each article, its read mark, bookmark and
+reading position are each taken from whichever side changed them last, and
+articles and saved searches only one side has are kept.
+
+A file that is not a state file changes nothing.
+
+examples:
+  aireader state import ~/aireader-state.json --merge
+  aireader state import backup.json
+  ssh laptop aireader state export - | aireader state import - --merge
+
+Exit status: 0 done, 2 bad usage or a file that is not a state file.
+"""
+
+CONFIG_EPILOG = """\
+commands:
+  path    print where the config file is (--config or AIREADER_CONFIG move it)
+  init    write a commented default config there (never over an existing one)
+  show    the settings in force, and where each one comes from
+
+Precedence, strongest first: a command-line flag, an environment variable
+(AIREADER_FOLDERS, AIREADER_THEME, AIREADER_SORT, AIREADER_DATE_FORMAT,
+AIREADER_MARK_READ_ON_OPEN, AIREADER_SIDEBAR), the config file, the default.
+
+examples:
+  aireader config init && $EDITOR "$(aireader config path)"
+  aireader config show
+  AIREADER_SORT=oldest aireader config show --no-sidebar
+"""
+
+CONFIG_PATH_EPILOG = """\
+examples:
+  aireader config path
+  $EDITOR "$(aireader config path)"
+"""
+
+CONFIG_INIT_EPILOG = """\
+Every line of the file written is commented out, showing the default.
+
+examples:
+  aireader config init
+  aireader config init --config ~/dotfiles/aireader.toml
+
+Exit status: 0 written, 1 a file is already there (left as it is), 2 it cannot
+be written.
+"""
+
+CONFIG_SHOW_EPILOG = """\
+Prints one `key = value` line per setting, as in the config file, each with
+where it comes from (default, config file, environment variable or flag);
+problems with the settings go to stderr, one line each.
+
+--json: one object a line: key, value, origin (default, config, environment or
+flag) and where (the file, variable or flag).
+
+examples:
+  aireader config show
+  aireader config show --sort title --json
+"""
+
+OPTIONS_WITH_VALUE = (
+    "--data-dir",
+    "--limit",
+    "--config",
+    "--theme",
+    "--sort",
+    "--date-format",
+    "--folder",
+    "--format",
+    "--query",
+)
+"""Options followed by a value: the value is not a command (``--folder list``)."""
+
+MARKS = {
+    "read": ("read", True, "read"),
+    "unread": ("read", False, "unread"),
+    "bookmark": ("bookmarked", True, "bookmarked"),
+    "unbookmark": ("bookmarked", False, "unbookmarked"),
+}
+"""mark's actions: (the state's field, the value it is set to, the word printed)."""
+
+EXPORT_FORMATS = ("md", "json", "csv")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but an error is one line and exit code 2."""
@@ -95,24 +319,45 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _SearchParser(_Parser):
-    """The search parser: a query that starts with "-" is taken for an option, so say how."""
+    """A parser taking a query: one that starts with "-" is taken for an option, so say how."""
 
     dashed = False
     """Set when an argument looks like ``-word``: perhaps a query, not an option."""
 
     def error(self, message: str) -> NoReturn:
-        if self.dashed and ("required: QUERY" in message or "unrecognized arguments: -" in message):
+        if self.dashed and ("required: " in message or "unrecognized arguments: -" in message):
             message += "; a query that starts with '-' goes after --"
         super().error(message)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+class _Failure(Exception):
+    """A command cannot go on: ``message`` is the one line for the user."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser(prog: str, description: str, epilog: str, kind: type[_Parser] = _Parser) -> _Parser:
+    return kind(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _folder_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folder",
         nargs="?",
         type=Path,
-        help="folder of articles (.md, .markdown, .txt); default: the bundled sample library",
+        help="folder of articles (.md, .markdown, .txt); default: the first configured "
+        "folder, else the bundled sample library",
     )
+
+
+def _data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -121,56 +366,225 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _common(parser: argparse.ArgumentParser) -> None:
+    _folder_argument(parser)
+    _data_dir(parser)
+
+
+def _settings(parser: argparse.ArgumentParser, *shown: str) -> None:
+    """The settings' flags; all are accepted everywhere (``aireader --sort oldest list``),
+    those in ``shown`` are in this parser's help ("all": every one)."""
+
+    def helped(name: str, text: str) -> str:
+        return text if name in shown or "all" in shown else argparse.SUPPRESS
+
+    group = parser.add_argument_group(
+        "settings", "stronger than the environment and the config file, for this run only"
+    )
+    group.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the config file to read (env {config.CONFIG_ENV}; default: aireader config path)",
+    )
+    group.add_argument(
+        "--theme", metavar="NAME", help=helped("theme", "the colour theme (nord, textual-light...)")
+    )
+    group.add_argument(
+        "--sort",
+        choices=config.SORTS,
+        help=helped("sort", "the order of the list: newest (the default), oldest or title"),
+    )
+    group.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help=helped("date_format", "strftime codes for this year's dates in the list (%%b %%d)"),
+    )
+    group.add_argument(
+        "--mark-read-on-open",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=helped("mark_read_on_open", "mark an article read when it is opened (or not)"),
+    )
+    group.add_argument(
+        "--sidebar",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=helped("sidebar", "show the tag sidebar at start (or not)"),
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser, text: str = "one JSON object a line") -> None:
+    parser.add_argument("--json", action="store_true", help=text)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    main = _Parser(
-        prog="aireader",
-        description="A keyboard-driven terminal reader for a folder of articles.",
-        epilog=EPILOG
-        + "\ncommands:\n  list    print the library, one article a line\n"
-        + "  search  find articles: best matches first, with the passage that matched\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    """The main parser, and one parser per command (``"state export"`` for a
+    command of a command; ``"state"`` itself only for its help and errors)."""
+    main = _parser(
+        "aireader",
+        "A keyboard-driven terminal reader for a folder of articles.",
+        EPILOG + COMMANDS_HELP,
     )
     _common(main)
+    _settings(main, "all")
     main.add_argument("--version", action="version", version=f"aireader {__version__}")
 
-    listing = _Parser(
-        prog="aireader list",
-        description="Print the library, newest first, one article a line.",
-        epilog=(
-            "examples:\n  aireader list ~/articles\n  aireader list --json | jq .title\n"
-            "  aireader list --skipped\n\n"
-            "--json fields: path, title, date (ISO 8601, null when unknown), date_source\n"
-            "(front matter, filename or mtime), tags, author, lang, read, bookmarked.\n"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    listing = _parser(
+        "aireader list",
+        "Print the library, or the articles a query finds, one article a line.",
+        LIST_EPILOG,
+        _SearchParser,
     )
-    _common(listing)
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument(
+        "folder",
+        nargs="?",
+        metavar="FOLDER",
+        help="folder of articles; default: the first configured folder, else the sample library",
+    )
+    listing.add_argument(
+        "query", nargs="?", metavar="QUERY", help="only the articles it finds (quote it)"
+    )
+    _data_dir(listing)
+    _json_option(listing)
     listing.add_argument(
         "--skipped", action="store_true", help="list the files that were not loaded, with why"
     )
+    _settings(listing, "sort")
 
-    search = _SearchParser(
-        prog="aireader search",
-        description=(
-            "Search the library: the best matches first (newest first when the query has\n"
-            "no words), each with its date, path and the passage that matched."
-        ),
-        epilog=SEARCH_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    search = _parser(
+        "aireader search",
+        "Search the library: the best matches first (newest first when the query has\n"
+        "no words), each with its date, path and the passage that matched.",
+        SEARCH_EPILOG,
+        _SearchParser,
     )
     search.add_argument(
         "query", metavar="QUERY", help="what to find, as one argument (quote it); see below"
     )
     _common(search)
-    search.add_argument("--json", action="store_true", help="one JSON object per hit, one a line")
+    _json_option(search, "one JSON object per hit, one a line")
     search.add_argument(
         "--limit",
         type=_limit,
         metavar="N",
         help=f"print at most N hits (default: {DEFAULT_LIMIT}; with --json: every hit)",
     )
-    return main, {"list": listing, "search": search}
+    _settings(search)
+
+    mark = _parser(
+        "aireader mark",
+        "Mark articles read or unread, bookmark or unbookmark them; print what changed.",
+        MARK_EPILOG,
+        _SearchParser,
+    )
+    mark.add_argument("action", choices=tuple(MARKS), help="what to do")
+    mark.add_argument(
+        "targets",
+        nargs="+",
+        metavar="QUERY|PATH",
+        help="one query (quote it), or one or more article files",
+    )
+    mark.add_argument(
+        "--folder",
+        type=Path,
+        metavar="DIR",
+        help="the library (default: the first configured folder, else the sample library)",
+    )
+    _data_dir(mark)
+    _json_option(mark, "one JSON object per article changed (its record after the change)")
+    _settings(mark)
+
+    export = _parser(
+        "aireader export",
+        "Export the bookmarks, or the whole library, as a Markdown reading list or data.",
+        EXPORT_EPILOG,
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bookmarks", action="store_true", help="the bookmarked articles")
+    which.add_argument("--all", action="store_true", help="every article")
+    _common(export)
+    export.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="md (the default), json (lines) or csv"
+    )
+    _json_option(export, "the same as --format json")
+    export.add_argument(
+        "--query", metavar="Q", help="only the articles this query finds (see search --help)"
+    )
+    _settings(export, "sort")
+
+    state = _parser(
+        "aireader state",
+        "Carry read-state, bookmarks and reading positions to another machine.",
+        STATE_EPILOG,
+    )
+    state.add_argument("command", choices=GROUPS["state"], metavar="COMMAND", help="see below")
+    _data_dir(state)
+    _settings(state)
+
+    state_export = _parser(
+        "aireader state export",
+        "Write read-state, bookmarks, reading positions and saved searches as JSON.",
+        STATE_EXPORT_EPILOG,
+    )
+    state_export.add_argument("file", metavar="FILE", help="where to write (- : standard output)")
+    _data_dir(state_export)
+    _settings(state_export)
+
+    state_import = _parser(
+        "aireader state import",
+        "Read back what aireader state export wrote.",
+        STATE_IMPORT_EPILOG,
+    )
+    state_import.add_argument("file", metavar="FILE", help="what to read (- : standard input)")
+    state_import.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the newest change of each article from either side (else: replace)",
+    )
+    _data_dir(state_import)
+    _json_option(state_import, "print what was done as one JSON object")
+    _settings(state_import)
+
+    conf = _parser(
+        "aireader config",
+        "The config file: where it is, a default one, the settings in force.",
+        CONFIG_EPILOG,
+    )
+    conf.add_argument("command", choices=GROUPS["config"], metavar="COMMAND", help="see below")
+    _settings(conf)
+
+    config_path = _parser(
+        "aireader config path", "Print where the config file is.", CONFIG_PATH_EPILOG
+    )
+    _settings(config_path)
+    config_init = _parser(
+        "aireader config init",
+        "Write the default config file, every line commented out.",
+        CONFIG_INIT_EPILOG,
+    )
+    _settings(config_init)
+    config_show = _parser(
+        "aireader config show",
+        "Print the settings in force, and where each one comes from.",
+        CONFIG_SHOW_EPILOG,
+    )
+    _json_option(config_show)
+    _settings(config_show, "all")
+
+    return main, {
+        "list": listing,
+        "search": search,
+        "mark": mark,
+        "export": export,
+        "state": state,
+        "state export": state_export,
+        "state import": state_import,
+        "config": conf,
+        "config path": config_path,
+        "config init": config_init,
+        "config show": config_show,
+    }
 
 
 def _limit(text: str) -> int:
@@ -199,15 +613,19 @@ def _parse_search(parser: argparse.ArgumentParser, args: list[str]) -> argparse.
     return parsed
 
 
+def _parse_intermixed(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """Arguments with options anywhere among the positionals (``list sora --json ~/a``)."""
+    if isinstance(parser, _SearchParser):
+        parser.dashed = any(re.match(r"-[^-]", arg) for arg in args)
+    return parser.parse_intermixed_args(args)
+
+
 def _fail(message: str) -> int:
     print(f"aireader: {message}", file=sys.stderr)
     return EXIT_USAGE
 
 
-OPTIONS_WITH_VALUE = ("--data-dir", "--limit")
-
-
-def _subcommand_index(args: Sequence[str]) -> int | None:
+def _subcommand_index(args: Sequence[str], names: Sequence[str] = SUBCOMMANDS) -> int | None:
     """Where the subcommand is: the first word that is not an option or its value.
 
     So ``aireader --data-dir X list`` works as well as ``aireader list --data-dir X``;
@@ -222,29 +640,58 @@ def _subcommand_index(args: Sequence[str]) -> int | None:
         elif arg in OPTIONS_WITH_VALUE:
             skip = True
         elif not arg.startswith("-"):
-            return index if arg in SUBCOMMANDS else None
+            return index if arg in names else None
     return None
+
+
+def _command(args: list[str]) -> tuple[str | None, list[str]]:
+    """The command (``"list"``, ``"state import"``...) and the arguments without it."""
+    at = _subcommand_index(args)
+    if at is None:
+        return None, args
+    name, rest = args[at], args[:at] + args[at + 1 :]
+    if name in GROUPS:
+        sub = _subcommand_index(rest, GROUPS[name])
+        if sub is not None:
+            return f"{name} {rest[sub]}", rest[:sub] + rest[sub + 1 :]
+    return name, rest
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given as flags (None: not given)."""
+    names = ("theme", "sort", "date_format", "mark_read_on_open", "sidebar")
+    return {name: getattr(args, name, None) for name in names}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    main_parser, subparsers = build_parser()
-    at = _subcommand_index(args_list)
-    command = args_list[at] if at is not None else None
-    parser = subparsers[command] if command else main_parser
-    rest = args_list[:at] + args_list[at + 1 :] if at is not None else args_list
-    args = _parse_search(parser, rest) if command == "search" else parser.parse_args(rest)
+    main_parser, parsers = build_parser()
+    command, rest = _command(args_list)
+    parser = parsers[command] if command else main_parser
+    if command == "search":
+        args = _parse_search(parser, rest)
+    elif command in ("list", "mark"):
+        args = _parse_intermixed(parser, rest)
+    else:
+        args = parser.parse_args(rest)
+    if command in GROUPS:  # "aireader state -- export": no command found before the --
+        parser.error(f"the command goes before any --: {' or '.join(GROUPS[command])}")
+    args.parser = parser
     try:
-        folder = check_folder(args.folder) if args.folder else paths.bundled_library()
-    except NotAFolder as exc:
-        return _fail(str(exc))
-    try:
-        if command == "list":
-            return _list(folder, args)
-        if command == "search":
-            return _search(folder, args)
-        return _run_app(folder, args)
-    except StoreError as exc:
+        args.config_file = _config_file(
+            args, must_exist=command not in ("config path", "config init")
+        )
+        settings, problems = config.load(args.config_file, os.environ, _flags(args))
+        args.settings = settings
+        args.problems = [neutralise_line(problem) for problem in problems]
+        if command not in (None, "config path", "config init"):  # these use no setting
+            for problem in args.problems:
+                print(f"aireader: {problem}", file=sys.stderr)
+        return _run(command, args)
+    except _Failure as exc:
+        print(f"aireader: {exc}", file=sys.stderr)
+        return exc.code
+    except (NotAFolder, StoreError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
@@ -253,6 +700,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _run(command: str | None, args: argparse.Namespace) -> int:
+    if command == "list":
+        return _list(args)
+    if command == "search":
+        return _search(_folder(args.folder, args), args)
+    if command == "mark":
+        return _mark(args)
+    if command == "export":
+        return _export(args)
+    if command == "state export":
+        return _state_export(args)
+    if command == "state import":
+        return _state_import(args)
+    if command == "config path":
+        return _config_path(args)
+    if command == "config init":
+        return _config_init(args)
+    if command == "config show":
+        return _config_show(args)
+    return _run_app(_folder(args.folder, args), args)
+
+
+def _config_file(args: argparse.Namespace, *, must_exist: bool) -> Path:
+    """The config file: ``--config``, else ``$AIREADER_CONFIG``, else the platform's."""
+    given: Path | None = getattr(args, "config", None)
+    if given is None:
+        return config.config_path(os.environ)
+    path = given.expanduser()
+    if must_exist and not path.exists():
+        raise _Failure(f"no such config file: {given}")
+    if must_exist and path.is_dir():
+        raise _Failure(f"the config file is a folder: {given}")
+    return path
+
+
+def _folder(given: Path | str | None, args: argparse.Namespace) -> Path:
+    """The library: the folder given, else the first configured one, else the bundled one."""
+    if given:
+        return check_folder(Path(given))
+    settings: Settings = args.settings
+    if not settings.folders:
+        return paths.bundled_library()
+    try:
+        return check_folder(settings.folders[0])
+    except NotAFolder as exc:
+        if settings.origin.get("folders") == "environment":
+            where = f"in {config.ENV['folders']}"
+        else:
+            where = f"in {args.config_file}"
+        raise _Failure(
+            f"{exc} (the first of the folders set {where}; give a folder, or change the setting)"
+        ) from None
+
+
+def _is(text: str, what: str) -> bool:
+    """Whether ``text`` names a file system entry that ``exists``, or is a ``dir``
+    or a ``file`` (the empty text names nothing: it is an empty query)."""
+    if not text:
+        return False
+    path = Path(text).expanduser()
+    if what == "dir":
+        return path.is_dir()
+    return path.is_file() if what == "file" else path.exists()
+
+
+def _looks_like_path(text: str) -> bool:
+    """Whether a word that names nothing was meant as a path (not a query such as
+    ``in:news/2024``): it starts like one, or ends with a slash."""
+    return text.startswith(("/", "~", "./", "../")) or text.endswith(("/", os.sep))
+
+
+# ---------------------------------------------------------------------------
+# the store and the library
 
 
 def _open_store(args: argparse.Namespace) -> Store:
@@ -269,11 +791,23 @@ def _open_app_store(args: argparse.Namespace) -> Store:
     return Store.open(paths.data_dir(args.data_dir, create=False) / paths.STATE_FILE)
 
 
+def _writable_store(args: argparse.Namespace, doing: str) -> Store:
+    """The store for a command that changes it: one that would not be saved is an error."""
+    store = _open_store(args)
+    if store.path is None:
+        notice = store.notice or "the state file cannot be written"
+        store.close()
+        raise _Failure(f"nothing was {doing}: {notice}")
+    if store.notice:
+        print(f"aireader: {store.notice}", file=sys.stderr)
+    return store
+
+
 def _run_app(folder: Path, args: argparse.Namespace) -> int:
     from aireader.ui.app import ReaderApp  # Textual loads only for the TUI
 
     store = _open_app_store(args)
-    app = ReaderApp(folder, store)
+    app = ReaderApp(folder, store, args.settings, args.problems)
     try:
         app.run()
     finally:
@@ -297,19 +831,8 @@ def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
         "draft": article.draft,
         "read": state.read,
         "bookmarked": state.bookmarked,
+        "progress": state.progress,
     }
-
-
-def _load(folder: Path) -> Library:
-    """The folder's articles through the index cache, as the reader sees them."""
-    from aireader.core.index import Index
-
-    index = Index.open(folder, paths.cache_dir())
-    try:
-        index.sync()
-        return Library(index.root, index.articles(), index.skipped())
-    finally:
-        index.close()
 
 
 def _stdout() -> tuple[IO[str], bool]:
@@ -332,33 +855,616 @@ def _states(args: argparse.Namespace, articles: Sequence[Article]) -> dict[str, 
         store.close()
 
 
-def _list(folder: Path, args: argparse.Namespace) -> int:
-    library = _load(folder)
+def _query(text: str) -> Query:
+    """``text`` parsed as a query; a bad one is a usage error."""
+    from aireader.core.query import QueryError, parse
+
+    try:
+        return parse(text)
+    except QueryError as exc:
+        raise _Failure(f"bad query: {neutralise_line(str(exc))}") from None
+
+
+@dataclass
+class _Found:
+    """What a command found in the library."""
+
+    articles: list[Article]
+    """Every article, in the index's order (newest first)."""
+    hits: list[int]
+    """Positions in :attr:`articles` of those found, best match first when a query's
+    words ranked them, else in the library's order."""
+    states: dict[str, ArticleState]
+    skipped: list[Skipped]
+    root: Path
+
+    def state(self, article: Article) -> ArticleState:
+        return self.states.get(article.identity, UNTOUCHED)
+
+
+def _find(folder: Path, query: Query | None, states: Store | argparse.Namespace) -> _Found:
+    """The library's articles and those ``query`` finds (all when None or empty).
+
+    ``states`` gives the articles' state: a :class:`Store`, or the command's
+    arguments (a store is then opened for them, and closed).
+    """
+    from aireader.core.index import Index
+    from aireader.core.query import QueryError
+    from aireader.core.search import Search
+
+    index = Index.open(folder, paths.cache_dir())
+    try:
+        index.sync()
+        ids: list[int] = []
+        articles = index.articles(ids=ids)
+        skipped = index.skipped()
+        if isinstance(states, Store):
+            state_map = states.states(articles)
+        else:
+            state_map = _states(states, articles)
+        if query is None or query.root is None:
+            hits = list(range(len(articles)))
+        else:
+            try:
+                hits = Search(index, articles, ids, state_map).run(query)
+            except QueryError as exc:
+                raise _Failure(f"bad query: {neutralise_line(str(exc))}") from None
+        root = index.root
+    finally:
+        index.close()
+    return _Found(articles, hits, state_map, skipped, root)
+
+
+def _ordered(found: _Found, query: Query | None, sort: str) -> list[int]:
+    """The hits in the order to print: the ranking when the query's words made
+    one, else newest first, oldest first or by title, as ``sort`` says."""
+    if query is not None and query.ranked:
+        return found.hits
+    articles = found.articles
+    newest = sorted(
+        found.hits,
+        key=lambda i: (-articles[i].sort_key, articles[i].title.casefold(), articles[i].relpath),
+    )
+    if sort == "oldest":
+        return newest[::-1]
+    if sort == "title":
+        return sorted(newest, key=lambda i: articles[i].title.casefold())
+    return newest
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+# ---------------------------------------------------------------------------
+# list
+
+
+def _list_arguments(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """list's folder and query: with one argument, a folder that exists is the
+    folder, and anything else the query (unless it was plainly meant as a path)."""
+    first, second = args.folder, args.query
+    if first is not None and second is None:
+        if _is(first, "dir"):
+            return _folder(first, args), None
+        if _is(first, "exists") or _looks_like_path(first):
+            return _folder(first, args), None  # says why it is not a folder
+        return _folder(None, args), first
+    if first is not None and second is not None:
+        if not _is(first, "dir") and _is(second, "dir"):
+            first, second = second, first  # aireader list QUERY FOLDER
+        elif not _is(first, "exists") and not _looks_like_path(first):
+            args.parser.error(
+                f"no such folder: {first} (aireader list [FOLDER] [QUERY]: "
+                "quote a query of several words)"
+            )
+        return _folder(first, args), second
+    return _folder(None, args), None
+
+
+def _list(args: argparse.Namespace) -> int:
+    folder, query_text = _list_arguments(args)
     out, ascii_json = _stdout()
     if args.skipped:
-        for skipped in library.skipped:
+        if query_text is not None:
+            args.parser.error("--skipped takes no query")
+        from aireader.core.index import Index
+
+        index = Index.open(folder, paths.cache_dir())
+        try:
+            index.sync()
+            skipped_files = index.skipped()
+        finally:
+            index.close()
+        for skipped in skipped_files:
             if args.json:
                 record = {"path": str(skipped.path), "reason": skipped.reason}
                 out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
             else:
                 rel, why = neutralise_line(skipped.relpath), neutralise_line(skipped.reason)
                 out.write(f"{rel}: {why}\n")
-        return EXIT_OK if library.skipped else EXIT_NO_MATCH
-    states = _states(args, library.articles)
-    for article in library.articles:
-        state = states.get(article.identity, ArticleState())
+        return EXIT_OK if skipped_files else EXIT_NO_MATCH
+    query = _query(query_text) if query_text is not None else None
+    found = _find(folder, query, args)
+    order = _ordered(found, query, args.settings.sort)
+    for position in order:
+        article = found.articles[position]
+        state = found.state(article)
         if args.json:
             out.write(json.dumps(article_record(article, state), ensure_ascii=ascii_json) + "\n")
-        else:
-            day = article.date.day().isoformat() if article.date else "----------"
-            flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
-            out.write(f"{day}  {flags}  {article.title}  ({neutralise_line(article.relpath)})\n")
-    if library.skipped and not args.json:
+            continue
+        day = article.date.day().isoformat() if article.date else "----------"
+        flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
+        progress = f"  {round(state.progress * 100)}%" if state.progress is not None else ""
+        title, relpath = neutralise_line(article.title), neutralise_line(article.relpath)
+        out.write(f"{day}  {flags}  {title}  ({relpath}){progress}\n")
+    if found.skipped and not args.json:
         print(
-            f"aireader: {len(library.skipped)} file(s) skipped; see: aireader list --skipped",
+            f"aireader: {len(found.skipped)} file(s) skipped; see: aireader list --skipped",
             file=sys.stderr,
         )
-    return EXIT_OK if library.articles else EXIT_NO_MATCH
+    if not order and query_text is not None and not args.json:
+        print(f"aireader: nothing matches {neutralise_line(query_text)}", file=sys.stderr)
+    return EXIT_OK if order else EXIT_NO_MATCH
+
+
+# ---------------------------------------------------------------------------
+# mark
+
+
+def _mark(args: argparse.Namespace) -> int:
+    folder = _folder(args.folder, args)
+    targets: list[str] = args.targets
+    as_paths = all(_is(t, "file") for t in targets)
+    query: Query | None = None
+    if not as_paths:
+        if len(targets) > 1:
+            bad = next(t for t in targets if not _is(t, "file"))
+            raise _Failure(
+                f"not a file: {neutralise_line(bad)} (give article files, "
+                "or one query in quotes: aireader mark read 'tag:sora is:unread')"
+            )
+        (target,) = targets
+        if _is(target, "dir"):
+            raise _Failure(
+                f"{neutralise_line(target)} is a folder, not an article (to mark what is in "
+                "a folder of the library, use a query: in:FOLDER)"
+            )
+        if _looks_like_path(target):
+            raise _Failure(f"no such file: {neutralise_line(target)}")
+        query = _query(target)
+        if query.root is None:
+            raise _Failure(
+                "bad query: nothing to match (to mark every article, say so: "
+                "aireader mark read is:unread)"
+            )
+    field, value, word = MARKS[args.action]
+    store = _writable_store(args, "marked")
+    try:
+        found = _find(folder, query, store)
+        if query is None:
+            order = _by_paths(found, targets)
+        else:
+            order = _ordered(found, query, args.settings.sort)
+        if not order:
+            print(f"aireader: nothing matches {neutralise_line(targets[0])}", file=sys.stderr)
+            return EXIT_NO_MATCH
+        matched = [found.articles[i] for i in order]
+        changed = [a for a in matched if getattr(found.state(a), field) != value]
+        when = datetime.now().timestamp()
+        if field == "read":
+            store.set_read(changed, value, when)
+        else:
+            store.set_bookmarked(changed, value, when)
+    finally:
+        store.close()
+    out, ascii_json = _stdout()
+    for article in changed:
+        before = found.state(article)
+        if field == "read":
+            after = replace(before, read=value, read_set_at=when)
+        else:
+            after = replace(before, bookmarked=value, bookmark_set_at=when)
+        if args.json:
+            out.write(json.dumps(article_record(article, after), ensure_ascii=ascii_json) + "\n")
+        else:
+            title, relpath = neutralise_line(article.title), neutralise_line(article.relpath)
+            out.write(f"{word}: {title}  ({relpath})\n")
+    already = len(matched) - len(changed)
+    if already:
+        were = "was" if already == 1 else "were"
+        print(
+            f"aireader: {_plural(already, 'article')} matched but {were} already {word}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _by_paths(found: _Found, targets: Sequence[str]) -> list[int]:
+    """The positions of the articles at these paths; a path that is not one of the
+    library's articles is an error."""
+    by_location = {a.location: i for i, a in enumerate(found.articles)}
+    resolved: dict[str, int] | None = None  # made only when a path is not found as given
+    out: list[int] = []
+    for target in targets:
+        path = Path(target).expanduser()
+        position = by_location.get(os.path.abspath(path))
+        if position is None:
+            real = str(path.resolve())
+            position = by_location.get(real)
+            if position is None:
+                if resolved is None:
+                    resolved = {}
+                    for i, article in enumerate(found.articles):
+                        resolved.setdefault(str(Path(article.location).resolve()), i)
+                position = resolved.get(real)
+        if position is None:
+            raise _Failure(_not_an_article(found, path))
+        if position not in out:
+            out.append(position)
+    return out
+
+
+def _not_an_article(found: _Found, path: Path) -> str:
+    shown = neutralise_line(str(path))
+    real = path.resolve()
+    for skipped in found.skipped:
+        if skipped.path.resolve() == real:
+            return f"{shown} could not be loaded ({neutralise_line(skipped.reason)})"
+    root = neutralise_line(str(found.root))
+    return f"not an article of the library {root}: {shown} (--folder DIR names the library)"
+
+
+# ---------------------------------------------------------------------------
+# export
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.json and args.format not in (None, "json"):
+        args.parser.error(f"--json and --format {args.format} disagree")
+    form = "json" if args.json else args.format or "md"
+    folder = _folder(args.folder, args)
+    query = _query(args.query) if args.query is not None else None
+    found = _find(folder, query, args)
+    order = _ordered(found, query, args.settings.sort)
+    if args.bookmarks:
+        order = [i for i in order if found.state(found.articles[i]).bookmarked]
+    if not order:
+        what = "no bookmarked articles" if args.bookmarks else "no articles"
+        where = f" match {neutralise_line(args.query)}" if args.query is not None else ""
+        print(f"aireader: nothing to export: {what}{where}", file=sys.stderr)
+        return EXIT_NO_MATCH
+    rows = [(found.articles[i], found.state(found.articles[i])) for i in order]
+    out, ascii_json = _stdout()
+    if form == "json":
+        for article, state in rows:
+            out.write(json.dumps(article_record(article, state), ensure_ascii=ascii_json) + "\n")
+    elif form == "csv":
+        _write_csv(out, rows)
+    else:
+        out.writelines(markdown_list(rows, "Bookmarks" if args.bookmarks else "Reading list"))
+    return EXIT_OK
+
+
+CSV_FIELDS = (
+    "path",
+    "title",
+    "date",
+    "date_source",
+    "tags",
+    "author",
+    "source",
+    "lang",
+    "link",
+    "draft",
+    "read",
+    "bookmarked",
+    "progress",
+)
+
+
+def _write_csv(out: IO[str], rows: Sequence[tuple[Article, ArticleState]]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for article, state in rows:
+        record = article_record(article, state)
+        writer.writerow([_csv_cell(record[name]) for name in CSV_FIELDS])
+
+
+def _csv_cell(value: Any) -> str:
+    """A value as CSV text: one line, lists joined with "; ", true/false, and text a
+    spreadsheet would run as a formula (``=HYPERLINK(...)``) made to start with '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "; ".join(neutralise_line(str(v)) for v in value)
+    text = neutralise_line(str(value))
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>()~&@])")
+"""Characters that could make Markdown (a link, emphasis, HTML, an entity, an email
+address) out of text mid-line: escaped with a backslash."""
+_AUTOLINK = re.compile(r"(?i):(?=//)|(?<=\bwww)\.")
+"""Where an address written in text would become a link (GFM autolinks): the ":" of
+"https://", the "." of "www.": escaped too."""
+_URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
+"""Characters kept as they are in a link's address; the rest are %-encoded."""
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows it as it is, on one line: no link, emphasis,
+    HTML or autolink can come out of it."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", neutralise_line(text))
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(), escaped)
+
+
+def _markdown_address(article: Article) -> str:
+    """The article's link when it is a web address, else its file (a file:// URI),
+    %-encoded so that nothing in it can end the link."""
+    link = neutralise_line(article.link or "")
+    try:
+        parts = urlsplit(link)
+        web = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    except ValueError:
+        web = False
+    address = link if web else article.path.as_uri()
+    return quote(address, safe=_URL_SAFE)
+
+
+def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) -> Iterator[str]:
+    """A Markdown reading list: a heading, then one list item per article."""
+    yield f"# {heading}\n\n"
+    today = date.today().isoformat()
+    yield f"{_plural(len(rows), 'article')}, exported by aireader on {today}.\n\n"
+    for article, state in rows:
+        details: list[str] = []
+        by = [markdown_text(x) for x in (article.source, article.author) if x]
+        if by:
+            details.append(", ".join(by))
+        if article.date:
+            details.append(article.date.day().isoformat())
+        tags = ["#" + markdown_text("-".join(tag.split())) for tag in article.tags if tag.strip()]
+        if tags:
+            details.append(" ".join(tags))
+        marks = [
+            word for word, on in (("read", state.read), ("bookmarked", state.bookmarked)) if on
+        ]
+        if marks:
+            details.append(", ".join(marks))
+        link = f"[{markdown_text(article.title)}]({_markdown_address(article)})"
+        yield f"- {link}" + (" — " + " · ".join(details) if details else "") + "\n"
+
+
+# ---------------------------------------------------------------------------
+# state
+
+
+def _state_export(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        if store.notice:
+            print(f"aireader: {store.notice}", file=sys.stderr)
+        data = store.export_state()
+    finally:
+        store.close()
+    if args.file == "-":
+        out, ascii_json = _stdout()
+        out.write(json.dumps(data, ensure_ascii=ascii_json, indent=1) + "\n")
+        return EXIT_OK
+    target = Path(args.file).expanduser()
+    _write_whole(target, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    articles = _plural(len(data["articles"]), "article")
+    searches = _plural(len(data["saved_searches"]), "saved search", "saved searches")
+    print(f"exported the state of {articles} and {searches} to {neutralise_line(str(target))}")
+    return EXIT_OK
+
+
+def _write_whole(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` whole or not at all: to a temporary file beside
+    it, synced, then renamed over it."""
+    shown = neutralise_line(str(target))
+    if target.is_dir():
+        raise _Failure(f"cannot write {shown}: it is a folder")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise _Failure(f"cannot write {shown}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _read_state_file(name: str) -> Any:
+    """The JSON in the file (``-``: standard input); what is not JSON is an error."""
+    shown = "standard input" if name == "-" else neutralise_line(name)
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).expanduser().read_bytes()
+    except IsADirectoryError:
+        raise _Failure(f"cannot read {shown}: it is a folder") from None
+    except OSError as exc:
+        raise _Failure(f"cannot read {shown}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise _Failure(f"{shown} is not a state file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise _Failure(f"{shown} is not a state file (not JSON: {exc.msg} at {where})") from None
+    except (ValueError, RecursionError) as exc:
+        raise _Failure(f"{shown} is not a state file ({exc})") from None
+
+
+def _state_import(args: argparse.Namespace) -> int:
+    shown = "standard input" if args.file == "-" else neutralise_line(args.file)
+    data = _read_state_file(args.file)
+    store = _writable_store(args, "imported")
+    backup: Path | None = None
+    try:
+        assert store.path is not None  # a store in memory was refused
+        before = store.export_state() if not args.merge else None
+        if not args.merge:
+            backup = _backup_name(store.path)
+            store.backup(backup)
+        try:
+            result = store.import_state(data, merge=args.merge)
+        except StateFileError as exc:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+            raise _Failure(f"{shown}: {neutralise_line(str(exc))}; nothing was imported") from None
+    finally:
+        store.close()
+    removed = removed_searches = 0
+    if before is not None:
+        kept = {record["identity"] for record in data["articles"]}
+        removed = sum(record["identity"] not in kept for record in before["articles"])
+        kept = {record["name"] for record in data["saved_searches"]}
+        removed_searches = sum(s["name"] not in kept for s in before["saved_searches"])
+    out, ascii_json = _stdout()
+    if args.json:
+        record = {
+            "added": result.added,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "searches": result.searches,
+            "removed": removed,
+            "removed_searches": removed_searches,
+            "merge": args.merge,
+            "backup": str(backup) if backup else None,
+        }
+        out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
+        return EXIT_OK
+    if backup is not None:
+        out.write(f"the state before the import is saved in {neutralise_line(str(backup))}\n")
+    how = "merged" if args.merge else "imported"
+    counts = [
+        f"{_plural(result.added, 'article')} added",
+        f"{result.updated:,} updated",
+        f"{result.unchanged:,} unchanged",
+    ]
+    if not args.merge:
+        counts.append(f"{removed:,} not in the file removed")
+    searches = _plural(result.searches, "saved search", "saved searches")
+    out.write(f"{how} from {shown}: {', '.join(counts)}; {searches} added or changed")
+    if removed_searches:
+        out.write(f", {removed_searches:,} removed")
+    out.write("\n")
+    return EXIT_OK
+
+
+def _backup_name(state_file: Path) -> Path:
+    """``state.sqlite3.before-import-YYYYMMDD-HHMMSS`` beside the state file (-2, -3...
+    when that is taken)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = state_file.with_name(f"{state_file.name}.before-import-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = state_file.with_name(f"{state_file.name}.before-import-{stamp}-{n}")
+    return target
+
+
+# ---------------------------------------------------------------------------
+# config
+
+
+def _config_path(args: argparse.Namespace) -> int:
+    path: Path = args.config_file
+    out, _ = _stdout()
+    out.write(f"{path}\n")
+    if not path.exists():
+        print(
+            "aireader: there is no file there yet; aireader config init writes one", file=sys.stderr
+        )
+    return EXIT_OK
+
+
+def _config_init(args: argparse.Namespace) -> int:
+    path: Path = args.config_file
+    shown = neutralise_line(str(path))
+    if path.is_dir():
+        raise _Failure(f"cannot write {shown}: it is a folder")
+    try:
+        written = config.write_default(path)
+    except OSError as exc:
+        raise _Failure(f"cannot write {shown}: {exc.strerror or exc}") from None
+    if not written:
+        print(
+            f"aireader: {shown} already exists; it was left as it is "
+            "(aireader config show: the settings in force)",
+            file=sys.stderr,
+        )
+        return EXIT_NO_MATCH
+    print(f"wrote the default config to {shown}; every line is commented out")
+    return EXIT_OK
+
+
+SETTING_NAMES = tuple(config.ENV)
+"""Every setting but the keys, in the order config show prints them."""
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    path: Path = args.config_file
+    out, ascii_json = _stdout()
+    entries: list[tuple[str, Any, str, str]] = []  # key, value, origin, where
+    for name in SETTING_NAMES:
+        value = getattr(settings, name)
+        if name == "folders":
+            value = [str(folder) for folder in value]
+        origin = settings.origin.get(name, "default")
+        entries.append((name, value, origin, _where(name, value, origin, path)))
+    keys_origin = settings.origin.get("keys", "default") if settings.keys else "default"
+    for binding, keys in settings.keys.items():
+        entries.append((f"keys.{binding}", keys, keys_origin, _where("keys", keys, "config", path)))
+    if args.json:
+        for key, value, origin, where in entries:
+            record = {"key": key, "value": value, "origin": origin, "where": where}
+            out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
+        return EXIT_OK
+    found = "" if path.is_file() else " (there is no file there: aireader config init writes one)"
+    out.write(f"# the settings in force; the config file: {_toml(str(path))}{found}\n")
+    for key, value, _origin, where in entries:
+        if key.startswith("keys."):
+            continue
+        out.write(f"{key} = {_toml(value)}  # {where}\n")
+    out.write("\n[keys]\n")
+    if not settings.keys:
+        out.write("# none remapped: each action has its default keys (? in the app lists them)\n")
+    for binding, keys in settings.keys.items():
+        action = binding.removeprefix("main.")
+        name = ".".join(
+            p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else _toml(p) for p in action.split(".")
+        )
+        out.write(f"{name} = {_toml(keys)}  # config file\n")
+    return EXIT_OK
+
+
+def _where(name: str, value: Any, origin: str, path: Path) -> str:
+    """Where a setting comes from, in words."""
+    if origin == "config":
+        return f"config file {neutralise_line(str(path))}"
+    if origin == "environment":
+        return f"environment variable {config.ENV.get(name, name)}"
+    if origin == "flag":
+        flag = name.replace("_", "-")
+        return f"flag --{'no-' if value is False else ''}{flag}"
+    return "default"
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML writes it (JSON's strings, lists and booleans are TOML's too)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------------

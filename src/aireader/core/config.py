@@ -3,8 +3,8 @@
 Where a setting comes from, strongest first: a command-line flag, an environment
 variable, the config file (TOML, in the platformdirs config folder), the default.
 A setting that is wrong (unknown key, wrong type, bad value) is reported in one
-line naming the key and where it was set, and its default is used instead:
-a typo in the config never keeps the reader from starting.
+line naming the key and where it was set, and what a weaker source set (else the
+default) is used instead: a typo in the config never keeps the reader from starting.
 
 Pure: reads the config file and the environment it is given; knows nothing of
 Textual (theme names and key names are checked by the UI, which knows them).
@@ -137,7 +137,8 @@ def load(
     environment, then ``flags`` (settings given on the command line; None = not given).
 
     Returns the settings and a list of one-line problems, each already fallen
-    back to the default. A missing config file is no problem.
+    back (to what a weaker source set, else the default). A missing config file
+    is no problem.
     """
     environ = os.environ if environ is None else environ
     path = config_path(environ) if path is None else path
@@ -177,23 +178,60 @@ def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
         raise ConfigError(f"{path}: not valid TOML: {exc}; using the defaults") from None
 
 
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_DOTTED_KEY})\s*\]")
+_ASSIGNMENT = re.compile(rf"^\s*({_DOTTED_KEY})\s*=")
+
+
+def _dotted(written: str) -> str:
+    """A TOML key as written (``keys . "list" . down``) as its dotted name (``keys.list.down``)."""
+    parts = re.findall(rf"\s*({_KEY_PART})\s*(?:\.|$)", written)
+    return ".".join(_unquoted(part) for part in parts)
+
+
+def _unquoted(part: str) -> str:
+    """A key part without its quotes (a basic string's escapes read as JSON reads them,
+    which covers TOML's but ``\\U`` and ``\\e``)."""
+    if part[:1] == "'":
+        return part[1:-1]
+    if part[:1] == '"':
+        try:
+            return str(json.loads(part))
+        except ValueError:
+            return part[1:-1]
+    return part
+
+
 class _FileSource:
     def __init__(self, path: Path, lines: list[str]) -> None:
         self.path, self.lines = path, lines
 
     def where(self, key: str, table: str = "") -> str:
-        """``config.toml line 7``: the first line that sets ``key`` (a dotted key may
-        be written whole, or its last part under a ``[table.part]`` header)."""
-        last = key.rsplit(".", 1)[-1]
-        pattern = re.compile(rf"^\s*[\"']?({re.escape(key)}|{re.escape(last)})[\"']?\s*=")
+        """``config.toml line 7``: the line that sets ``key`` of ``table``, however it
+        is written (``list.down = `` under ``[keys]``, ``down = `` under
+        ``[keys.list]``, ``keys.list.down = `` at the top), or the ``[header]`` of a
+        table named ``key``; just the file when no line says it (an inline table)."""
+        full = f"{table}.{key}" if table else key
         current = ""
+        near: int | None = None  # a line that sets a table holding the key
         for number, line in enumerate(self.lines, 1):
-            header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+            header = _HEADER.match(line)
             if header:
-                current = header[1].replace(" ", "")
-            elif (current == table or current.startswith(table + ".")) and pattern.match(line):
+                current = _dotted(header[1])
+                if current == full:
+                    return f"{self.path} line {number}"
+                continue
+            assignment = _ASSIGNMENT.match(line)
+            if assignment is None:
+                continue
+            written = _dotted(assignment[1])
+            name = f"{current}.{written}" if current else written
+            if name == full:
                 return f"{self.path} line {number}"
-        return str(self.path)
+            if near is None and full.startswith(name + "."):
+                near = number
+        return f"{self.path} line {near}" if near else str(self.path)
 
     def name(self) -> str:
         return "config"
@@ -259,8 +297,9 @@ def _apply(
                     continue
                 binding = action if "." in action else f"main.{action}"
                 keys[binding] = ",".join(k.strip() for k in keys_text.split(",") if k.strip())
-            changes["keys"] = keys
-            origin["keys"] = source.name()
+            if keys != settings.keys:
+                changes["keys"] = keys
+                origin["keys"] = source.name()
             continue
         check = _CHECKS.get(key)
         if check is None:
@@ -269,10 +308,11 @@ def _apply(
             continue
         ok, result, expected = check(value)
         if not ok:
-            default = getattr(Settings(), key)
+            # What a weaker source set stays (else the default): say which it is.
+            kept = getattr(settings, key)
             problems.append(
                 f"{where}: '{key}' must be {expected}, not {_shown(value)}; "
-                f"using {_shown(_plain(default))}"
+                f"using {_shown(_plain(kept))}"
             )
             continue
         changes[key] = result
