@@ -436,30 +436,35 @@ class Index:
         attached = {row[1] for row in self._conn.execute("PRAGMA database_list")}
         return ["main"] + [f"t{k}" for k in range(len(self._shards())) if f"t{k}" in attached]
 
-    def match(self, expression: str) -> list[tuple[int, float]]:
-        """Ids of articles whose text matches an FTS5 expression, with a BM25 score
-        (higher is better; title and tags weigh more than the body)."""
+    def match_ranked(self, expression: str, limit: int) -> list[tuple[int, float, bool]] | None:
+        """Every match with its BM25 score and whether the title or tags matched, in
+        one pass; ``None`` as soon as there are more than ``limit`` (too many to rank:
+        then :meth:`match_id_text` is the cheaper way to get them)."""
         from aireader.core.words import WEIGHTS
 
         weights = ", ".join(str(w) for w in WEIGHTS)
-        out: list[tuple[int, float]] = []
+        heading = ", ".join(str(w) for w in WEIGHTS[:2]) + ", 0, 0, 0"  # title, tags only
+        out: list[tuple[int, float, bool]] = []
         for db in self._text_tables():
             sql = (
-                f"SELECT rowid, -bm25(article_text, {weights}) FROM {db}.article_text "
-                "WHERE article_text MATCH ?"
+                f"SELECT rowid, -bm25(article_text, {weights}), bm25(article_text, {heading}) "
+                f"FROM {db}.article_text WHERE article_text MATCH ? LIMIT ?"
             )
-            out.extend(self._conn.execute(sql, (expression,)))
+            rows = self._conn.execute(sql, (expression, limit + 1 - len(out))).fetchall()
+            out.extend((i, score, heading_score != 0) for i, score, heading_score in rows)
+            if len(out) > limit:
+                return None
         return out
 
     def match_id_text(self, expression: str) -> list[str]:
         """Ids of the articles whose text matches, unranked, as SQLite gives them: per
-        shard, one string of ids separated by spaces (a third of the time of a row
-        per hit, for 50,000 hits). May include ids of articles no longer indexed
-        (their text rows stay)."""
+        shard, one string of ids separated by commas (a third of the time of a row
+        per hit, for 50,000 hits; read back as JSON, the fastest parser of numbers
+        at hand). May include ids of articles no longer indexed (their text rows stay)."""
         out: list[str] = []
         for db in self._text_tables():
             sql = (
-                f"SELECT group_concat(rowid, ' ') FROM {db}.article_text WHERE article_text MATCH ?"
+                f"SELECT group_concat(rowid, ',') FROM {db}.article_text WHERE article_text MATCH ?"
             )
             (ids,) = self._conn.execute(sql, (expression,)).fetchone()
             if ids:

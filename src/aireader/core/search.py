@@ -9,6 +9,7 @@ command line.
 
 from __future__ import annotations
 
+import json
 import operator
 import sqlite3
 import threading
@@ -88,18 +89,19 @@ class Search:
         """The mask of the listed articles among the ids in ``texts`` (see
         :meth:`Index.match_id_text`); ids of articles not listed are ignored.
 
-        The ids are marked in id order (they come sorted: kind to the memory
-        cache), then gathered into list order in one C call: 13 ms instead of
-        18 ms for 86,000 hits in 100,000.
+        The ids are read by the JSON parser (twice as fast as ``int()`` on each),
+        marked in id order (they come sorted: kind to the memory cache), then
+        gathered into list order in one C call: 6 ms for 90,000 hits in 100,000.
         """
         size = len(self._slot)
         marks = bytearray(size)
         for text in texts:
+            ids = json.loads(f"[{text}]")
             try:
-                for i in map(int, text.split()):
+                for i in ids:
                     marks[i] = 1
             except IndexError:  # an id newer than the list: check each one
-                for i in map(int, text.split()):
+                for i in ids:
                     if i < size:
                         marks[i] = 1
         count = len(self.articles)
@@ -119,18 +121,31 @@ class Search:
             hits = self._mask(self.index.match_id_text(expression))
             if ranking is None:
                 return hits
-            bonus = self._mask(self.index.match_id_text(f"{{title tags}} : ({expression})"))
-            scores: dict[int, float] | None = None
             if hits.count(1) <= RANK_LIMIT:
-                slot, size, count = self._slot, len(self._slot), len(self.articles)
-                scores = {}
-                for i, score in self.index.match(expression):
-                    if i < size and slot[i] < count:
-                        scores[slot[i]] = score
-            ranking.add(_and(bonus, hits), scores)
+                # Few enough to score: the scores and the title/tag tier in one pass.
+                ranked = self.index.match_ranked(expression, RANK_LIMIT)
+                if ranked is not None:
+                    self._ranked(ranked, ranking)
+                    return hits
+            bonus = self._mask(self.index.match_id_text(f"{{title tags}} : ({expression})"))
+            ranking.add(_and(bonus, hits), None)
             return hits
         except sqlite3.OperationalError as exc:  # not expected: the expression is built here
             raise QueryError(f"the search index refused this query ({exc})") from None
+
+    def _ranked(self, ranked: list[tuple[int, float, bool]], ranking: Ranking) -> bytearray:
+        """The mask of ``ranked`` matches (id, score, in title or tags) among the listed
+        articles; their scores and tier go to ``ranking``."""
+        slot, size, count = self._slot, len(self._slot), len(self.articles)
+        hits, bonus = bytearray(count), bytearray(count)
+        scores: dict[int, float] = {}
+        for i, score, heading in ranked:
+            if i < size and (position := slot[i]) < count:
+                hits[position] = 1
+                bonus[position] = heading
+                scores[position] = score
+        ranking.add(bonus, scores)
+        return hits
 
     def field(self, node: Field) -> bytearray:
         count = len(self.articles)
