@@ -57,13 +57,13 @@ ENV: dict[str, str] = {
 """The environment variable for each setting (``folders`` is split on ``os.pathsep``)."""
 
 DEFAULT_CONFIG = """\
-# aireader configuration: https://github.com/aireader/aireader#configuration
+# aireader configuration (the README's "Configuration" section says more).
 # Every line is commented out: the value shown is the default. Remove the # to
 # change one. Stronger than this file: environment variables (AIREADER_THEME...),
 # then command-line flags (aireader --help).
 
-# Library folders. The first opens when `aireader` is run without a folder;
-# with none, the bundled sample library opens.
+# Library folders, each listed in the sidebar (Enter there opens it). The first
+# opens when `aireader` is run without a folder; with none, the sample library.
 # folders = ["~/articles", "~/notes/reading"]
 
 # Any Textual theme: textual-dark, textual-light, nord, gruvbox, dracula,
