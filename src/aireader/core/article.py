@@ -133,6 +133,13 @@ class Article:
     words: int = 0
     tag_keys: tuple[str, ...] = field(default=(), compare=False)
     """The grouping key of each tag (derived from ``tags``; computed once)."""
+    topics: tuple[str, ...] = ()
+    """Key terms derived from the text, for an article with no tags (never mixed with them)."""
+
+    @property
+    def topic_keys(self) -> tuple[str, ...]:
+        """The grouping key of each topic, as for tags."""
+        return tuple(tag_key(t) for t in self.topics)
 
     @property
     def path(self) -> Path:

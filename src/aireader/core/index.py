@@ -32,7 +32,7 @@ from aireader.core.library import iter_entries
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-SCHEMA = 4
+SCHEMA = 5
 PARSER_VERSION = "1"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
@@ -63,7 +63,8 @@ CREATE TABLE article (
     link TEXT,
     format TEXT NOT NULL,
     words INTEGER NOT NULL,
-    text_key TEXT NOT NULL DEFAULT ''
+    text_key TEXT NOT NULL DEFAULT '',
+    topics TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX article_order ON article (sort_key DESC, title COLLATE NOCASE, relpath);
 CREATE TABLE skipped (
@@ -417,7 +418,7 @@ class Index:
 
         Their index ids, which full-text matches are given in, are appended to ``ids``.
         """
-        sql = f"SELECT id, {_COLUMNS} FROM article {_ORDER}"
+        sql = f"SELECT id, {_COLUMNS}, topics FROM article {_ORDER}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         root = self.root
@@ -814,6 +815,7 @@ def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
     """An article as the list needs it: no body, no summary (both stay on disk)."""
     (rel, size, mtime_ns, identity, title, date, day_only, date_source, _sort_key, tags,
      author, source, _summary, lang, draft, link, fmt, words) = row[:18]  # fmt: skip
+    topics = row[18] if len(row) > 18 else ""
     when = None
     if isinstance(date, str):
         try:
@@ -841,4 +843,12 @@ def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
         size=int(size) if isinstance(size, int) else 0,
         mtime=mtime_ns / 1e9,
         words=int(words) if isinstance(words, int) else 0,
+        topics=_topics(topics),
     )
+
+
+def _topics(column: object) -> tuple[str, ...]:
+    """Derived topics, stored as one string separated by tabs ("" for none)."""
+    if not column or not isinstance(column, str):
+        return ()
+    return tuple(_SHARED.setdefault(t, t) for t in column.split("\t"))

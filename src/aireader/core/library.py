@@ -146,18 +146,30 @@ class Library:
         # Two passes that stay in C (Counter over generators), then one per spelling.
         counts: Counter[str] = Counter(k for a in articles for k in a.tag_keys)
         spelled: Counter[str] = Counter(t for a in articles for t in a.tags)
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        for tag, n in spelled.items():
-            spellings[tag_key(tag)][tag] += n
-        groups = []
-        for key, count in counts.items():
-            # Most common spelling; ties go to the lowercase one, then alphabetical.
-            name = min(
-                spellings[key].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0])
-            )[0]
-            groups.append(TagGroup(key, name, count))
-        groups.sort(key=lambda g: (-g.count, g.name.casefold()))
-        return groups
+        return _groups(counts, spelled)
+
+    def topic_groups(self) -> list[TagGroup]:
+        """Derived topics grouped like tags, most used first."""
+        with_topics = [a for a in self.articles if a.topics]
+        counts: Counter[str] = Counter(k for a in with_topics for k in a.topic_keys)
+        spelled: Counter[str] = Counter(t for a in with_topics for t in a.topics)
+        return _groups(counts, spelled)
+
+
+def _groups(counts: Counter[str], spelled: Counter[str]) -> list[TagGroup]:
+    """Groups of spellings by key: each named by its most common spelling."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for tag, n in spelled.items():
+        spellings[tag_key(tag)][tag] += n
+    groups = []
+    for key, count in counts.items():
+        # Most common spelling; ties go to the lowercase one, then alphabetical.
+        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0] != kv[0].lower(), kv[0]))[
+            0
+        ]
+        groups.append(TagGroup(key, name, count))
+    groups.sort(key=lambda g: (-g.count, g.name.casefold()))
+    return groups
 
 
 def load_library(

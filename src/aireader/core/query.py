@@ -37,7 +37,7 @@ from aireader.core.text import neutralise_line
 from aireader.core.words import COLUMNS, WEIGHTS, fold, is_cjk, query_tokens, tokens, word_spans
 
 TEXT_FIELDS = {"title": "title", "author": "author", "source": "source"}
-FIELDS = ("tag", "author", "source", "lang", "title", "is", "after", "before", "in")
+FIELDS = ("tag", "topic", "author", "source", "lang", "title", "is", "after", "before", "in")
 STATES = ("unread", "read", "bookmarked")
 
 
@@ -293,8 +293,8 @@ def _term(token: _Token) -> Node | None:
         return Field("is", value)
     if name in ("after", "before"):
         return Field(name, text, day=_first_day(name, text))
-    if name == "tag":
-        return Field("tag", tag_key(text), prefix=prefix)
+    if name in ("tag", "topic"):
+        return Field(name, tag_key(text), prefix=prefix)
     if name == "lang":
         return Field("lang", text.strip().lower().replace("_", "-"), prefix=prefix)
     # in:
@@ -303,6 +303,7 @@ def _term(token: _Token) -> Node | None:
 
 _EXAMPLES = {
     "tag": "tag:sora",
+    "topic": "topic:sora",
     "author": "author:lund",
     "source": "source:reuters",
     "title": "title:sora",
@@ -628,6 +629,10 @@ def _predicate(node: Field, corpus: Corpus) -> Callable[[int], bool]:
         if node.prefix:
             return lambda i: any(k.startswith(value) for k in articles[i].tag_keys)
         return lambda i: value in articles[i].tag_keys
+    if name == "topic":
+        if node.prefix:
+            return lambda i: any(k.startswith(value) for k in articles[i].topic_keys)
+        return lambda i: value in articles[i].topic_keys
     if name == "lang":
 
         def lang(i: int) -> bool:

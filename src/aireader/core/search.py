@@ -155,7 +155,13 @@ class Search:
                 for position, article in enumerate(self.articles):
                     for key in article.tag_keys:
                         self._tags.setdefault(key, []).append(position)
+                    for key in article.topic_keys if article.topics else ():
+                        self._tags.setdefault("~" + key, []).append(position)
             return mask_of(self._tags.get(node.value, ()), count)
+        if node.name == "topic" and not node.prefix:
+            self.field(Field("tag", ""))  # the tag and topic table, made once
+            assert self._tags is not None
+            return mask_of(self._tags.get("~" + node.value, ()), count)
         if node.name == "is":
             # Only the articles the user touched have a state: start from the
             # untouched answer and change theirs.

@@ -32,7 +32,12 @@ class Shelf:
     """Each article's id in the index (for full-text search), when it came from one."""
 
     def __post_init__(self) -> None:
-        self.groups: list[TagGroup] = Library(self.root, self.articles, []).tag_groups()
+        library = Library(self.root, self.articles, [])
+        self.groups: list[TagGroup] = library.tag_groups()
+        self.topic_groups: list[TagGroup] = library.topic_groups()
+        langs = Counter(a.lang for a in self.articles if a.lang)
+        self.usual_lang = langs.most_common(1)[0][0] if langs else None
+        """The language most articles are in (the list names the others')."""
         # Identical copies share one identity, hence one state: count them together.
         by_identity: dict[str, list[Article]] = {}
         for article in self.articles:
@@ -48,6 +53,8 @@ class Shelf:
         self._tag_unread: Counter[str] = Counter(counts.tag_unread)
         self._folder_total: Counter[str] = Counter(counts.folder_total)
         self._folder_unread: Counter[str] = Counter(counts.folder_unread)
+        self._topic_total: Counter[str] = Counter(counts.topic_total)
+        self._topic_unread: Counter[str] = Counter(counts.topic_unread)
 
     # -- reading -------------------------------------------------------------
 
@@ -64,6 +71,8 @@ class Shelf:
             self._tag_unread,
             self._folder_total,
             self._folder_unread,
+            self._topic_total,
+            self._topic_unread,
         )
 
     def rows(self, view: View) -> list[int]:
@@ -72,6 +81,9 @@ class Shelf:
 
     def tag_name(self, key: str) -> str:
         return next((g.name for g in self.groups if g.key == key), key)
+
+    def topic_name(self, key: str) -> str:
+        return next((g.name for g in self.topic_groups if g.key == key), key)
 
     # -- changing ------------------------------------------------------------
 
@@ -120,5 +132,8 @@ class Shelf:
                     self._tag_unread[key] += sign
                 if (folder := folder_of(copy)) is not None:
                     self._folder_unread[folder] += sign
+                if copy.topics:
+                    for key in copy.topic_keys:
+                        self._topic_unread[key] += sign
             if state.bookmarked:
                 self._bookmarked += sign

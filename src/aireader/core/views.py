@@ -37,7 +37,7 @@ class View:
 
 
 ALL, UNREAD, BOOKMARKED = View("all"), View("unread"), View("bookmarked")
-NAMED = ("tag", "saved", "folder", "library")
+NAMED = ("tag", "topic", "saved", "folder", "library")
 """The kinds of view that carry a name."""
 
 
@@ -54,6 +54,8 @@ def matches(article: Article, state: ArticleState, view: View) -> bool:
         return state.bookmarked
     if view.kind == "tag":
         return view.tag in article.tag_keys
+    if view.kind == "topic":
+        return view.tag in article.topic_keys
     if view.kind == "folder":
         return folder_of(article) == view.tag
     return True
@@ -84,6 +86,9 @@ class Counts:
     folder_total: Mapping[str, int]
     """Articles in each top-level subfolder of the library."""
     folder_unread: Mapping[str, int]
+    topic_total: Mapping[str, int]
+    """Articles under each derived topic (by its key)."""
+    topic_unread: Mapping[str, int]
 
 
 def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Counts:
@@ -92,6 +97,8 @@ def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Co
     tag_unread: Counter[str] = Counter()
     folder_total: Counter[str] = Counter()
     folder_unread: Counter[str] = Counter()
+    topic_total: Counter[str] = Counter()
+    topic_unread: Counter[str] = Counter()
     for article in articles:
         state = states.get(article.identity, UNTOUCHED)
         keys = article.tag_keys
@@ -99,15 +106,26 @@ def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Co
         folder = folder_of(article)
         if folder is not None:
             folder_total[folder] += 1
+        topics = article.topic_keys if article.topics else ()
+        topic_total.update(topics)
         if not state.read:
             unread += 1
             tag_unread.update(keys)
+            topic_unread.update(topics)
             if folder is not None:
                 folder_unread[folder] += 1
         if state.bookmarked:
             bookmarked += 1
     return Counts(
-        len(articles), unread, bookmarked, tag_total, tag_unread, folder_total, folder_unread
+        len(articles),
+        unread,
+        bookmarked,
+        tag_total,
+        tag_unread,
+        folder_total,
+        folder_unread,
+        topic_total,
+        topic_unread,
     )
 
 

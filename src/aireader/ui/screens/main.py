@@ -405,12 +405,15 @@ class MainScreen(Screen[None]):
         # found later belong above it, in view. Elsewhere, it stays on its article.
         keep = article_list.current if article_list.cursor > 0 else None
         self.shelf = shelf
+        article_list.usual_lang = shelf.usual_lang
         self.busy = busy
         self.is_loading = bool(busy)
         article_list.empty_message = busy.capitalize() if busy else "No articles here."
         view = self.current_view
-        if (view.kind == "tag" and not any(g.key == view.tag for g in shelf.groups)) or (
-            view.kind == "folder" and view.tag not in shelf.counts.folder_total
+        if (
+            (view.kind == "tag" and not any(g.key == view.tag for g in shelf.groups))
+            or (view.kind == "topic" and not any(g.key == view.tag for g in shelf.topic_groups))
+            or (view.kind == "folder" and view.tag not in shelf.counts.folder_total)
         ):
             self.current_view = ALL
         if self.search_text:
@@ -530,6 +533,8 @@ class MainScreen(Screen[None]):
             return f"⌕ {view.tag}"
         elif view.kind == "folder":
             name = f"{view.tag}/"
+        elif view.kind == "topic":
+            name = f"~{self.shelf.topic_name(view.tag)}"
         else:
             name = view.kind.capitalize()
         if self.search_text and self.search_hits is not None:
@@ -543,6 +548,7 @@ class MainScreen(Screen[None]):
             self.current_view,
             [(s.name, self.saved_counts.get(s.name)) for s in self.saved],
             self._library_entries(),
+            self.shelf.topic_groups,
         )
         self._show_status()
 

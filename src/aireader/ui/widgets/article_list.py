@@ -110,6 +110,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._generation = 0
         self.empty_message = "Loading…"
         self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
+        self.usual_lang: str | None = None
+        """The library's most common language: an article in another one shows its code."""
         self.date_format = "%b %d"
         """How this year's dates are shown (the ``date_format`` setting)."""
         """Where a title matches the search, to be highlighted (None: no search)."""
@@ -275,6 +277,10 @@ class ArticleList(ScrollView, can_focus=True):
         right = Text(no_wrap=True)
         origin = article.origin or ""
         when = short_date(article, fmt=self.date_format)
+        lang = article.lang
+        if lang and lang != self.usual_lang and width >= 50:
+            right.append(lang[:5], meta_style)
+            right.append("  ")
         progress = state.progress
         if progress is not None and width >= 30:
             right.append(f"{int(progress * 100):>2}%", meta_style)

@@ -75,7 +75,13 @@ class TagSidebar(OptionList):
             return isinstance(message, TagSidebar.Picked)
 
     _last: (
-        tuple[Counts, list[TagGroup], list[tuple[str, SavedCount | None]], list[LibraryEntry]]
+        tuple[
+            Counts,
+            list[TagGroup],
+            list[tuple[str, SavedCount | None]],
+            list[LibraryEntry],
+            list[TagGroup],
+        ]
         | None
     ) = None
 
@@ -91,6 +97,7 @@ class TagSidebar(OptionList):
         current: View,
         saved: list[tuple[str, SavedCount | None]] | None = None,
         libraries: list[LibraryEntry] | None = None,
+        topics: list[TagGroup] | None = None,
     ) -> None:
         """Rebuild the entries with fresh counts, keeping the highlight on ``current``.
 
@@ -99,7 +106,8 @@ class TagSidebar(OptionList):
         """
         saved = saved or []
         libraries = libraries or []
-        self._last = (counts, groups, saved, libraries)
+        topics = topics or []
+        self._last = (counts, groups, saved, libraries, topics)
         width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
         options: list[Option | None] = []
         for n, library in enumerate(libraries):  # the libraries first: each a source
@@ -135,6 +143,15 @@ class TagSidebar(OptionList):
             options.append(
                 Option(_prompt(width, group.name, total, unread), id=View("tag", group.key).id)
             )
+        if topics:
+            # Derived from the text, never mixed with the author's tags: a group of its own.
+            options.append(None)
+            options.append(Option(Text("Topics (derived)", style="dim italic"), disabled=True))
+        for group in topics:
+            total = counts.topic_total.get(group.key, 0)
+            unread = counts.topic_unread.get(group.key, 0)
+            view_id = View("topic", group.key).id
+            options.append(Option(_prompt(width, f"~{group.name}", total, unread), id=view_id))
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             try:
@@ -146,8 +163,8 @@ class TagSidebar(OptionList):
         if self._last is not None:
             highlighted = self.highlighted_option
             current = View.from_id(highlighted.id) if highlighted and highlighted.id else ALL
-            counts, groups, saved, libraries = self._last
-            self.update_views(counts, groups, current, saved, libraries)
+            counts, groups, saved, libraries, topics = self._last
+            self.update_views(counts, groups, current, saved, libraries, topics)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
