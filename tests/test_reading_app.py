@@ -354,3 +354,25 @@ async def test_a_link_number_of_two_digits_is_typed_as_two_keys(
         assert s.notes[-1] == "There is no link 0."
         await s.press("4")  # no link 40 or more: opened at once
         assert s.opened_urls[-1] == "https://example.com/4"
+
+
+# -- related articles ------------------------------------------------------------------
+
+
+async def test_r_lists_related_articles_and_enter_opens_one(start: Start) -> None:
+    from aireader.ui.screens.related import RelatedScreen
+
+    async with start() as s:
+        await s.press("enter", "r")  # Alpha: tags Sora AI and openai
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert isinstance(s.app.screen, RelatedScreen)
+        titles = [a.title for a in s.app.screen.found]
+        assert set(titles[:2]) == {BETA, GAMMA}  # each shares a tag
+        assert ALPHA not in titles and DELTA not in titles
+        shown = s.text()
+        assert BETA in shown and "sora ai" in shown.lower()
+        await s.press("j", "enter")
+        assert not isinstance(s.app.screen, RelatedScreen)
+        assert s.reader.article is not None and s.reader.article.title == titles[1]
+        assert s.articles.current is s.reader.article

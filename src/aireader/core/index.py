@@ -433,6 +433,14 @@ class Index:
         rows = self._conn.execute("SELECT relpath, reason FROM skipped ORDER BY relpath")
         return [Skipped(self.root / rel, rel, reason) for rel, reason in rows]
 
+    def text_tables(self) -> list[str]:
+        """The schemas holding full-text tables: ``main`` and each attached shard."""
+        return self._text_tables()
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        """Rows of a read-only statement on the index (for queries built elsewhere)."""
+        return list(self._conn.execute(sql, params))
+
     def _text_tables(self) -> list[str]:
         attached = {row[1] for row in self._conn.execute("PRAGMA database_list")}
         return ["main"] + [f"t{k}" for k in range(len(self._shards())) if f"t{k}" in attached]

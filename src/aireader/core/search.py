@@ -72,6 +72,13 @@ class Search:
         with self._lock:
             return evaluate(query, self)
 
+    def position(self, article_id: int) -> int | None:
+        """Where the article with index id ``article_id`` is in the list, if it is."""
+        if 0 <= article_id < len(self._slot):
+            position = self._slot[article_id]
+            return position if position < len(self.articles) else None
+        return None
+
     # -- the Corpus protocol ---------------------------------------------------
 
     def state(self, position: int) -> ArticleState:

@@ -157,6 +157,14 @@ class MainScreen(Screen[None]):
             tooltip="Copy the article's source link",
         ),
         Binding(
+            "r",
+            "related",
+            "Related",
+            show=False,
+            id="main.related",
+            tooltip="The articles most related to this one (shared tags and key terms)",
+        ),
+        Binding(
             "u",
             "undo",
             "Undo",
@@ -212,6 +220,7 @@ class MainScreen(Screen[None]):
         ("List links", "links", "The article's links and images, numbered; open or copy one"),
         ("Copy source link", "copy_link", "Copy the article's source link to the clipboard"),
         ("Undo", "undo", "Undo the last read, all-read or bookmark change"),
+        ("Related articles", "related", "The articles that share this one's tags and key terms"),
         ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
         ("Zoom the focused pane", "zoom", "Give the focused pane the whole screen, or put it back"),
         ("Show skipped files", "skipped", "Files that could not be loaded, and why"),
@@ -809,6 +818,37 @@ class MainScreen(Screen[None]):
         from aireader.ui.screens.links import LinksScreen
 
         self.app.push_screen(LinksScreen(target, self.shelf.root))
+
+    def action_related(self) -> None:
+        target = self._target()
+        if target is None:
+            self.notify("No article here: pick one first.", timeout=3)
+            return
+        self._find_related(target, self.shelf)
+
+    @work(thread=True, exclusive=True, group="related")
+    def _find_related(self, article: Article, shelf: Shelf) -> None:
+        from aireader.core.query import QueryError
+        from aireader.core.related import related
+
+        terms = [*article.tags, *article.topics] or [w for w in article.title.split() if len(w) > 3]
+        try:
+            found = related(article, self._search_with(shelf), terms)
+        except QueryError as exc:
+            self.app.call_from_thread(self.notify, str(exc), timeout=4)
+            return
+        articles = [shelf.articles[p] for p in found]
+        self.app.call_from_thread(self._show_related, article, articles, terms)
+
+    def _show_related(self, article: Article, found: list[Article], terms: list[str]) -> None:
+        from aireader.ui.screens.related import RelatedScreen
+
+        async def chosen(other: Article | None) -> None:
+            if other is not None:
+                self.query_one(ArticleList).move_to(other)
+                await self.open_article(other)
+
+        self.app.push_screen(RelatedScreen(article, found, terms), chosen)
 
     def action_undo(self) -> None:
         if not self._undo:
