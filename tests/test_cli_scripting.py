@@ -1119,3 +1119,33 @@ def test_config_show_json(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
         "where": "default",
     }
     assert records["folders"]["value"] == []
+
+
+# -- related ----------------------------------------------------------------------------
+
+
+def test_related_prints_articles_sharing_tags_closest_first(cli: Cli, library: Path) -> None:
+    veo = library / "2024-01-05-veo.md"
+    result = cli("related", veo, "--folder", library)
+    assert result.code == 0, result
+    assert result.lines == ["1. 2024-03-01  Sora arrives  (news/sora.md)"]  # shares "video"
+    records = cli("related", veo, "--folder", library, "--json").records
+    assert [(r["rank"], r["title"], r["relpath"]) for r in records] == [
+        (1, "Sora arrives", "news/sora.md")
+    ]
+
+
+def test_related_uses_the_folder_the_file_is_in_and_says_when_nothing_is(
+    cli: Cli, library: Path
+) -> None:
+    result = cli("related", library / "alpha.md")  # not in the (bundled) default library
+    assert result.code == 1
+    assert result.out == ""
+    assert "nothing in the library is related to alpha.md" in result.err
+
+
+def test_related_bad_paths_are_one_line(cli: Cli, library: Path, tmp_path: Path) -> None:
+    assert_usage_error(cli("related", library / "missing.md"), "no such file")
+    stray = tmp_path / "stray.md"
+    stray.write_text("---\ntitle: Stray\n---\nText.\n", encoding="utf-8")
+    assert_usage_error(cli("related", stray, "--folder", library), "not an article of the library")

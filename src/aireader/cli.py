@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from aireader.core.query import Query
 
-SUBCOMMANDS = ("list", "search", "mark", "export", "state", "config")
+SUBCOMMANDS = ("list", "search", "related", "mark", "export", "state", "config")
 GROUPS: dict[str, tuple[str, ...]] = {
     "state": ("export", "import"),
     "config": ("path", "init", "show"),
@@ -80,6 +80,7 @@ COMMANDS_HELP = """
 commands:
   list    print the library (or what a query finds), one article a line
   search  find articles: best matches first, with the passage that matched
+  related the articles most related to one (shared tags, topics and key terms)
   mark    mark articles read or unread, bookmark or unbookmark them
   export  the bookmarks or the whole library as Markdown, JSON lines or CSV
   state   export or import read-state, bookmarks and positions (another machine)
@@ -147,6 +148,25 @@ examples:
 
 {JSON_FIELDS_HELP}
 Exit status: 0 something listed, 1 nothing (or nothing matched), 2 bad usage.
+"""
+
+RELATED_EPILOG = """\
+Related articles share the article's tags and derived topics (or, for an
+article with neither, the words of its title); they are ranked as search ranks
+them, title and tags weighing most. The article itself is left out.
+
+The library is --folder, else the first configured folder if PATH is in it,
+else the folder PATH is in.
+
+--json fields: those of aireader list --json, plus rank (1 is the best) and
+relpath (the path in the library).
+
+examples:
+  aireader related ~/articles/2024-04-20-sora.md
+  aireader related ~/articles/a.md --json --limit 3 | jq -r .title
+
+Exit status: 0 something related was found, 1 nothing was, 2 PATH is not an
+article of the library.
 """
 
 MARK_EPILOG = """\
@@ -472,6 +492,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     )
     _settings(search)
 
+    relating = _parser(
+        "aireader related",
+        "Print the articles most related to one article, the closest first.",
+        RELATED_EPILOG,
+    )
+    relating.add_argument("path", metavar="PATH", help="the article file")
+    relating.add_argument(
+        "--folder",
+        type=Path,
+        metavar="DIR",
+        help="the library (default: the configured folder PATH is in, else PATH's folder)",
+    )
+    relating.add_argument(
+        "--limit", type=_limit, metavar="N", help="at most N articles (default: 5)"
+    )
+    _data_dir(relating)
+    _json_option(relating)
+    _settings(relating)
+
     mark = _parser(
         "aireader mark",
         "Mark articles read or unread, bookmark or unbookmark them; print what changed.",
@@ -575,6 +614,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     return main, {
         "list": listing,
         "search": search,
+        "related": relating,
         "mark": mark,
         "export": export,
         "state": state,
@@ -707,6 +747,8 @@ def _run(command: str | None, args: argparse.Namespace) -> int:
         return _list(args)
     if command == "search":
         return _search(_folder(args.folder, args), args)
+    if command == "related":
+        return _related(args)
     if command == "mark":
         return _mark(args)
     if command == "export":
@@ -1077,6 +1119,56 @@ def _mark(args: argparse.Namespace) -> int:
             f"aireader: {_plural(already, 'article')} matched but {were} already {word}",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def _related(args: argparse.Namespace) -> int:
+    from aireader.core.index import Index
+    from aireader.core.related import related
+    from aireader.core.search import Search
+
+    path = Path(args.path).expanduser()
+    if not path.is_file():
+        raise _Failure(f"no such file: {neutralise_line(args.path)}")
+    if args.folder is not None:
+        folder = _folder(args.folder, args)
+    else:
+        folder = _folder(None, args)
+        if not path.resolve().is_relative_to(folder.resolve()):
+            folder = check_folder(path.resolve().parent)
+    index = Index.open(folder, paths.cache_dir())
+    try:
+        index.sync()
+        ids: list[int] = []
+        articles = index.articles(ids=ids)
+        states = _states(args, articles)
+        found = _Found(articles, [], states, index.skipped(), index.root)
+        (position,) = _by_paths(found, [str(path)])
+        article = articles[position]
+        terms = [*article.tags, *article.topics] or [w for w in article.title.split() if len(w) > 3]
+        hits = related(article, Search(index, articles, ids, states), terms, args.limit or 5)
+    finally:
+        index.close()
+    if not hits:
+        print(
+            f"aireader: nothing in the library is related to {neutralise_line(article.relpath)}",
+            file=sys.stderr,
+        )
+        return EXIT_NO_MATCH
+    out, ascii_json = _stdout()
+    for rank, hit in enumerate(hits, 1):
+        other = articles[hit]
+        if args.json:
+            record = {
+                "rank": rank,
+                **article_record(other, found.state(other)),
+                "relpath": other.relpath,
+            }
+            out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
+        else:
+            day = other.date.day().isoformat() if other.date else "----------"
+            title, relpath = neutralise_line(other.title), neutralise_line(other.relpath)
+            out.write(f"{rank}. {day}  {title}  ({relpath})\n")
     return EXIT_OK
 
 
