@@ -37,7 +37,11 @@ async def test_a_remapped_key_works_and_the_help_screen_shows_it(
 ) -> None:
     settings = Settings(keys={"main.next_unread": "J", "list.down": "ctrl+n"})
     async with running(folder, state_path, settings=settings) as s:
-        footer = s.text().splitlines()[-1]
+        for _ in range(40):  # the footer is made after the first frame
+            footer = s.text().splitlines()[-1]
+            if footer.strip():
+                break
+            await s.pilot.pause(0.05)
         assert "J Next unread" in footer and "n Next unread" not in footer
         await s.press("n")  # no longer bound
         assert s.reader.article is None

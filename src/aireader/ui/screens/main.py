@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
             "Related",
             show=False,
             id="main.related",
-            tooltip="The articles most related to this one (shared tags and key terms)",
+            tooltip="Articles related to this one; Enter opens one",
         ),
         Binding(
             "u",
