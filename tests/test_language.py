@@ -57,3 +57,22 @@ def test_the_front_matter_wins_and_is_normalised() -> None:
 def test_long_text_is_judged_by_its_start() -> None:
     text = " ".join([SAMPLES["pt"]] * 30 + [SAMPLES["en"]] * 500)  # a quote at the end
     assert detect(text) == "pt"
+
+
+def test_an_article_without_lang_gets_its_texts_and_lang_filters_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aireader.cli import main
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "nota.txt").write_text(f"Nota\n\n{SAMPLES['pt']}\n", encoding="utf-8")
+    (folder / "note.md").write_text(f"---\ntitle: Note\n---\n\n{SAMPLES['en']}\n", "utf-8")
+    (folder / "tagged.md").write_text("---\ntitle: Given\nlang: pt-BR\n---\n\nHello.\n", "utf-8")
+    assert main(["list", str(folder), "lang:pt", "--json"]) == 0
+    import json
+
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted((r["title"], r["lang"]) for r in found) == [("Given", "pt-br"), ("Nota", "pt")]
+    assert main(["list", str(folder), "lang:en"]) == 0
+    assert "Note" in capsys.readouterr().out

@@ -32,6 +32,7 @@ from aireader.core.article import (
     tag_key,
 )
 from aireader.core.dates import date_from_filename, date_from_mtime, parse_date
+from aireader.core.language import detect as detect_language
 from aireader.core.text import NotText, decode, neutralise, neutralise_line
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -513,7 +514,9 @@ def _parse(data: bytes, path: Path, relpath: str, mtime: float, keep_body: bool)
         author=_one_line(meta.get("author") or meta.get("authors")),
         source=source,
         summary=_one_line(meta.get("description") or meta.get("summary")),
-        lang=_lang(meta.get("lang") or meta.get("language") or meta.get("locale")),
+        # The front matter's language, else the text's (see core/language.py).
+        lang=_lang(meta.get("lang") or meta.get("language") or meta.get("locale"))
+        or detect_language(body),
         draft=_truthy(meta.get("draft")),
         link=link,
         size=len(data),
