@@ -61,7 +61,10 @@ def test_short_and_empty_articles() -> None:
 
 
 def test_chinese_sentences_end_at_chinese_full_stops() -> None:
-    body = "阿里巴巴发布了新的视频生成模型，并且宣布开源。这个模型可以根据文字生成高质量的视频。用户非常喜欢这个新的模型和它的效果。"
+    body = (
+        "阿里巴巴发布了新的视频生成模型，并且宣布开源。"
+        "这个模型可以根据文字生成高质量的视频。用户非常喜欢这个新的模型和它的效果。"
+    )
     found = sentences(body)
     assert found[0] == "阿里巴巴发布了新的视频生成模型，并且宣布开源。"
     assert len(found) == 3

@@ -11,6 +11,7 @@ of whitespace made single spaces.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -36,46 +37,12 @@ _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])|[。！？]+")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "no",
-        "fig",
-        "al",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "sra",
-        "srta",
-        "dra",
-    ]
+_ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k no fig al inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec sra srta dra"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+"""Words a full stop follows without ending the sentence."""
 
 
 def plain_text(body: str) -> str:
@@ -118,7 +85,7 @@ def sentences(text: str) -> list[str]:
 def _words(sentence: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(sentence)]
     cjk = _CJK.findall(sentence)
-    return words + [a + b for a, b in zip(cjk, cjk[1:], strict=False)] if cjk else words
+    return words + [a + b for a, b in itertools.pairwise(cjk)] if cjk else words
 
 
 def _length(sentence: str) -> int:
