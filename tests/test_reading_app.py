@@ -380,3 +380,33 @@ async def test_r_lists_related_articles_and_enter_opens_one(start: Start) -> Non
         assert not isinstance(s.app.screen, RelatedScreen)
         assert s.reader.article is not None and s.reader.article.title == titles[1]
         assert s.articles.current is s.reader.article
+
+
+# -- the extract -----------------------------------------------------------------------
+
+
+async def test_s_shows_an_extract_of_the_articles_own_sentences(
+    folder: Path, state_path: Path
+) -> None:
+    from aireader.core.summary import plain_text
+
+    async with running(folder, state_path, size=(160, 50)) as s:
+        await s.press("G", "k", "enter", "s")  # Delta: forty sentences
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        shown = s.text(s.reader)
+        assert "In short" in shown
+        chosen = s.reader.extract_shown
+        assert 2 <= len(chosen) <= 3
+        assert shown.count("▸") == len(chosen)
+        body = " ".join(plain_text((folder / "delta.md").read_text()).split())
+        for sentence in chosen:
+            assert sentence in body
+            assert sentence[:40] in shown
+        await s.press("escape", "g", "enter")  # still on for the next article
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert "In short" in s.text(s.reader)
+        assert "Too short" in s.text(s.reader)  # Alpha has one short sentence
+        await s.press("s")
+        assert "In short" not in s.text(s.reader)

@@ -157,6 +157,14 @@ class MainScreen(Screen[None]):
             tooltip="Copy the article's source link",
         ),
         Binding(
+            "s",
+            "extract",
+            "Extract",
+            show=False,
+            id="main.extract",
+            tooltip="Show or hide a short extract: 2-3 of the article's own sentences",
+        ),
+        Binding(
             "r",
             "related",
             "Related",
@@ -220,6 +228,7 @@ class MainScreen(Screen[None]):
         ("List links", "links", "The article's links and images, numbered; open or copy one"),
         ("Copy source link", "copy_link", "Copy the article's source link to the clipboard"),
         ("Undo", "undo", "Undo the last read, all-read or bookmark change"),
+        ("Extract", "extract", "Show or hide 2-3 of the article's own sentences at the top"),
         ("Related articles", "related", "The articles that share this one's tags and key terms"),
         ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
         ("Zoom the focused pane", "zoom", "Give the focused pane the whole screen, or put it back"),
@@ -818,6 +827,12 @@ class MainScreen(Screen[None]):
         from aireader.ui.screens.links import LinksScreen
 
         self.app.push_screen(LinksScreen(target, self.shelf.root))
+
+    def action_extract(self) -> None:
+        reader = self.query_one(Reader)
+        shown = reader.toggle_extract()
+        if reader.article is None:
+            self.notify("Extracts " + ("on: open an article" if shown else "off") + ".", timeout=3)
 
     def action_related(self) -> None:
         target = self._target()

@@ -163,6 +163,12 @@ class Reader(VerticalScroll, can_focus=True):
         """Where to go once the text is shown (a fraction of it), for an article left midway."""
         self.tracking = False
         """Set once the text is shown (and resumed): scrolling then moves the reading position."""
+        self.extracting = False
+        """Whether a short extract (``s``) is shown above each article's text."""
+        self.extract_shown: list[str] = []
+        """The sentences of the extract on screen."""
+        self._body: tuple[Article, str] | None = None
+        """The article shown and its text as read from disk, for the extract."""
 
     class Moved(Message):
         """The reader scrolled ``article`` to ``position`` (0..1 of its text)."""
@@ -185,12 +191,13 @@ class Reader(VerticalScroll, can_focus=True):
         with Vertical(id="page"):
             yield Static(Text(WELCOME), id="welcome")
             yield Static(id="header")
+            yield Static(id="extract")
             yield Static(id="notice")
             yield Vertical(id="plain")
             yield LongText(id="long")
 
     def on_mount(self) -> None:
-        for part in ("#header", "#notice", "#plain", "#long"):
+        for part in ("#header", "#extract", "#notice", "#plain", "#long"):
             self.query_one(part).display = False
 
     async def _markdown(self) -> Markdown:
@@ -227,6 +234,7 @@ class Reader(VerticalScroll, can_focus=True):
         self._root = root
         self.tracking = False
         self._resume = resume
+        self.query_one("#extract").display = False
         self.query_one("#welcome").display = False
         self.query_one("#notice").display = False
         self.show_header(article, state)
@@ -253,6 +261,9 @@ class Reader(VerticalScroll, can_focus=True):
             self.post_message(self.Shown(article, None))
             return
         body = strip_leading_title(fresh.body, fresh.title)
+        self._body = (article, body)
+        if self.extracting:
+            self._show_extract(article, fresh.title, body)
         if len(body) > MAX_SHOWN or article.size > HEAD_BYTES:
             notice = self.query_one("#notice", Static)
             notice.update(
@@ -289,6 +300,39 @@ class Reader(VerticalScroll, can_focus=True):
         self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
         self.call_after_refresh(self._resume_position, article)
+
+    def toggle_extract(self) -> bool:
+        """Show or hide the extract (for this article and the next ones); True: shown."""
+        self.extracting = not self.extracting
+        box = self.query_one("#extract", Static)
+        if not self.extracting:
+            box.display = False
+        elif self._body is not None and self._body[0] is self.article:
+            article, body = self._body
+            self._show_extract(article, article.title, body)
+        return self.extracting
+
+    @work(thread=True, exclusive=True, group="extract")
+    def _show_extract(self, article: Article, title: str, body: str) -> None:
+        from aireader.core.summary import extract
+
+        chosen = extract(title, body)
+        self.app.call_from_thread(self._put_extract, article, chosen)
+
+    def _put_extract(self, article: Article, chosen: list[str]) -> None:
+        if article is not self.article or not self.extracting:
+            return
+        self.extract_shown = chosen
+        box = self.query_one("#extract", Static)
+        text = Text()
+        text.append("In short", "bold")
+        text.append("  (sentences from the article; s hides this)\n", "dim")
+        if chosen:
+            text.append("\n".join(f"▸ {neutralise_line(s)}" for s in chosen), "italic")
+        else:
+            text.append("Too short to take sentences from.", "italic dim")
+        box.update(text)
+        box.display = True
 
     def _resume_position(self, article: Article, tries: int = 20) -> None:
         """Go back to where the reader left the article, then follow their scrolling.
