@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
             "Extract",
             show=False,
             id="main.extract",
-            tooltip="Show or hide a short extract: 2-3 of the article's own sentences",
+            tooltip="Show or hide an extract of the article",
         ),
         Binding(
             "r",
