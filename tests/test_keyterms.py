@@ -6,6 +6,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from aireader.core.article import Article
 from aireader.core.keyterms import candidates, key_terms, keys_of, pack, unpack
 from aireader.core.parse import parse_file
@@ -86,3 +88,55 @@ def test_candidates_survive_a_round_trip_through_the_index_text() -> None:
     assert unpack(pack(found)) == found
     assert keys_of(pack(found)) == [c.key for c in found]
     assert unpack("") == [] and keys_of("") == []
+
+
+# -- in the index, the query language and the app ----------------------------------------
+
+
+def write_untagged(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(SEEDS.glob("*.txt")) or sorted(ARTICLES.glob("*.md")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_the_index_derives_topics_for_untagged_articles_and_keeps_them_current(
+    tmp_path: Path,
+) -> None:
+    from aireader.core.index import Index
+
+    folder = write_untagged(tmp_path / "lib")
+    index = Index.open(folder, tmp_path / "cache")
+    try:
+        index.sync()
+        by_title = {a.title: a for a in index.articles()}
+        alibaba = next(a for t, a in by_title.items() if t.startswith("Alibaba"))
+        assert {"Alibaba", "Wan2.1", "open source"} <= set(alibaba.topics)
+        assert all(not a.topics for a in by_title.values() if a.tags)  # tags are enough
+        # An edited article gets topics from its new text.
+        path = folder / Path(alibaba.relpath)
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\n\nKling from Kuaishou. Kling again. Kling.\n",
+            encoding="utf-8",
+        )
+        index.sync()
+        edited = next(a for a in index.articles() if a.relpath == alibaba.relpath)
+        assert edited.topics and "Alibaba" in edited.topics
+        # Document counts follow removals: none is left for a term no article has.
+        for extra in folder.iterdir():
+            extra.unlink()
+        index.sync()
+        assert index.query("SELECT count(*) FROM term_docs") == [(0,)]
+    finally:
+        index.close()
+
+
+def test_topic_finds_articles_by_derived_topic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aireader.cli import main
+
+    folder = write_untagged(tmp_path / "lib")
+    assert main(["list", str(folder), "topic:wan2.1"]) == 0
+    assert "Alibaba" in capsys.readouterr().out
+    assert main(["list", str(folder), "tag:wan2.1"]) == 1  # a topic is not a tag

@@ -866,6 +866,7 @@ def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
         "date": article.date.isoformat() if article.date else None,
         "date_source": str(article.date_source) if article.date_source else None,
         "tags": list(article.tags),
+        "topics": list(article.topics),
         "author": article.author,
         "source": article.source,
         "lang": article.lang,
@@ -1033,7 +1034,8 @@ def _list(args: argparse.Namespace) -> int:
         article = found.articles[position]
         state = found.state(article)
         if args.json:
-            out.write(json.dumps(article_record(article, state), ensure_ascii=ascii_json) + "\n")
+            listed = {**article_record(article, state), "extract": _extract(article, found.root)}
+            out.write(json.dumps(listed, ensure_ascii=ascii_json) + "\n")
             continue
         day = article.date.day().isoformat() if article.date else "----------"
         flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
@@ -1230,7 +1232,8 @@ def _export(args: argparse.Namespace) -> int:
     out, ascii_json = _stdout()
     if form == "json":
         for article, state in rows:
-            out.write(json.dumps(article_record(article, state), ensure_ascii=ascii_json) + "\n")
+            record = {**article_record(article, state), "extract": _extract(article, found.root)}
+            out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
     elif form == "csv":
         _write_csv(out, rows)
     else:
@@ -1622,6 +1625,14 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
         shown = f"showing {limit} of {len(hits)} matches"
         print(f"aireader: {shown}; --limit N shows more", file=sys.stderr)
     return EXIT_OK
+
+
+def _extract(article: Article, root: Path) -> list[str]:
+    """The article's short extract (its own sentences), read from its file now."""
+    from aireader.core.summary import extract
+
+    text, _markdown = _body(article, root)
+    return extract(article.title, text)
 
 
 def _body(article: Article, root: Path) -> tuple[str, bool]:

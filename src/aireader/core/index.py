@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from aireader.core.library import iter_entries
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-SCHEMA = 5
+SCHEMA = 6
 PARSER_VERSION = "2"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
@@ -64,8 +65,10 @@ CREATE TABLE article (
     format TEXT NOT NULL,
     words INTEGER NOT NULL,
     text_key TEXT NOT NULL DEFAULT '',
+    terms TEXT NOT NULL DEFAULT '',
     topics TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE term_docs (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX article_order ON article (sort_key DESC, title COLLATE NOCASE, relpath);
 CREATE TABLE skipped (
     relpath TEXT PRIMARY KEY,
@@ -195,19 +198,36 @@ def _parse_chunk(
             text = search_text(result)
             key = _text_key(text)
             row = _article_to_row(result, _stat_key(path))
+            terms = _terms(result)
             old = previous.get(result.relpath)
             if old is not None and old[1] == key:
-                out.append((old[0], *row, key))
+                out.append((old[0], *row, key, terms))
             elif shards:
-                out.append((first_id + n, *row, key))
+                out.append((first_id + n, *row, key, terms))
                 texts.append((first_id + n, *text))
             else:
-                out.append((first_id + n, *row, key, *text))
+                out.append((first_id + n, *row, key, terms, *text))
         else:
             out.append((result.relpath, result.reason))
     if texts:
         _write_shard(shards, texts)
     return out
+
+
+def _keys_of(terms: str) -> list[str]:
+    from aireader.core.keyterms import keys_of  # the word lists load only when needed
+
+    return keys_of(terms)
+
+
+def _terms(article: Article) -> str:
+    """Candidate key terms of an article with no tags, packed (see :mod:`keyterms`);
+    "" for a tagged one: its tags say what it is about."""
+    if article.tags:
+        return ""
+    from aireader.core.keyterms import candidates, pack
+
+    return pack(candidates(article.title, article.body))
 
 
 def _text_key(text: tuple[str, ...]) -> str:
@@ -300,6 +320,10 @@ class Index:
         self.fts = fts
         """True when words are looked up in an FTS5 index; False: a plain scan."""
         self._uri = uri
+        self._term_docs: Counter[str] = Counter()
+        """Changes to the document counts of candidate terms, not yet written."""
+        self._to_derive: set[int] = set()
+        """Untagged articles written whose topics are still to derive."""
 
     # -- opening -----------------------------------------------------------
 
@@ -376,7 +400,7 @@ class Index:
                     _attach(conn, shards)
                     return conn
                 conn.execute("BEGIN IMMEDIATE")
-                for table in ("meta", "article", "skipped", "article_text"):
+                for table in ("meta", "article", "skipped", "article_text", "term_docs"):
                     conn.execute(f"DROP TABLE IF EXISTS {table}")
                 conn.execute("DELETE FROM sqlite_sequence WHERE name = 'article'")
                 conn.execute("COMMIT")
@@ -558,7 +582,52 @@ class Index:
         self._record_folder_errors(folder_errors)
         if gone:
             self._remove(gone)
+        if self._term_docs or self._to_derive:
+            self._derive_topics()
         return SyncResult(added, len(todo) - added, len(gone), unchanged)
+
+    def _derive_topics(self) -> None:
+        """Bring the document counts of candidate terms up to date, then the topics of
+        the untagged articles written (of every one, when the library has changed
+        by more than a quarter since they were last all derived)."""
+        from aireader.core.keyterms import key_terms, unpack
+
+        conn = self._conn
+        changes = [(term, n) for term, n in self._term_docs.items() if n]
+        self._term_docs.clear()
+        to_derive, self._to_derive = self._to_derive, set()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO term_docs VALUES (?, ?) "
+                "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+                changes,
+            )
+            conn.execute("DELETE FROM term_docs WHERE docs <= 0")
+            total = conn.execute("SELECT count(*) FROM article WHERE terms != ''").fetchone()[0]
+            row = conn.execute("SELECT value FROM meta WHERE key = 'derived_total'").fetchone()
+            before = int(row[0]) if row else 0
+            if abs(total - before) * 4 > max(before, 1):
+                rows = conn.execute("SELECT id, terms FROM article WHERE terms != ''").fetchall()
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('derived_total', ?)", (str(total),)
+                )
+            else:
+                rows = [
+                    r
+                    for i in to_derive
+                    for r in conn.execute("SELECT id, terms FROM article WHERE id = ?", (i,))
+                ]
+            if rows:
+                docs = dict(conn.execute("SELECT term, docs FROM term_docs").fetchall())
+                updates = [
+                    ("\t".join(key_terms(unpack(terms), docs, total)), i) for i, terms in rows
+                ]
+                conn.executemany("UPDATE article SET topics = ? WHERE id = ?", updates)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def _parse(
         self,
@@ -684,13 +753,18 @@ class Index:
                 articles.append(row[:_ROW])
                 if len(row) > _ROW:
                     texts.append((row[0], *row[_ROW:]))
+                terms = row[_ROW - 1]
+                if terms:
+                    self._term_docs.update(_keys_of(str(terms)))
+                    self._to_derive.add(int(str(row[0])))
         rels = [(str(row[1]),) for row in articles] + [(str(row[0]),) for row in skipped]
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._delete(rels, keep={int(str(row[0])) for row in articles})
             conn.executemany(
-                f"INSERT INTO article (id, {_COLUMNS}, text_key) VALUES ({', '.join('?' * _ROW)})",
+                f"INSERT INTO article (id, {_COLUMNS}, text_key, terms) "
+                f"VALUES ({', '.join('?' * _ROW)})",
                 articles,
             )
             conn.executemany(_INSERT_TEXT.replace("article_text", "main.article_text"), texts)
@@ -707,9 +781,10 @@ class Index:
         keep = keep or set()
         old: list[int] = []
         for (rel,) in rels:
-            old.extend(
-                i for (i,) in conn.execute("SELECT id FROM article WHERE relpath = ?", (rel,))
-            )
+            for i, terms in conn.execute("SELECT id, terms FROM article WHERE relpath = ?", (rel,)):
+                old.append(i)
+                if terms:
+                    self._term_docs.subtract(_keys_of(terms))
         gone = [(i,) for i in old if i not in keep]
         conn.executemany("DELETE FROM article WHERE relpath = ?", rels)
         conn.executemany("DELETE FROM skipped WHERE relpath = ?", rels)
@@ -736,8 +811,9 @@ class Index:
             raise
 
 
-_ROW = 20
-"""Columns of an article's row: its id, 18 columns, its text key (then maybe its text)."""
+_ROW = 21
+"""Columns of an article's row: its id, 18 columns, its text key, its candidate terms
+(then maybe its text)."""
 _MAX_INT64 = 2**63 - 1
 """A file dated after 2262 has a time in nanoseconds SQLite cannot hold: kept at this."""
 
