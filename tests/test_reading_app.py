@@ -410,3 +410,33 @@ async def test_s_shows_an_extract_of_the_articles_own_sentences(
         assert "Too short" in s.text(s.reader)  # Alpha has one short sentence
         await s.press("s")
         assert "In short" not in s.text(s.reader)
+
+
+# -- derived topics --------------------------------------------------------------------
+
+
+async def test_untagged_articles_get_a_topics_group_of_their_own(
+    tmp_path: Path, state_path: Path
+) -> None:
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    sources = sorted(seeds.glob("*.txt")) or sorted(
+        (Path(__file__).resolve().parents[1] / "articles").glob("*.md")
+    )
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for path in sources:
+        (folder / path.name).write_bytes(path.read_bytes())
+    async with running(folder, state_path) as s:
+        sidebar = s.text(s.sidebar)
+        assert "Topics (derived)" in sidebar
+        assert "~Alibaba" in sidebar and "~Wan2.1" in sidebar
+        await s.press("t")
+        while s.sidebar.highlighted_option is None or s.sidebar.highlighted_option.id != (
+            "topic:wan2.1"
+        ):
+            await s.press("j")
+        assert s.articles.border_title == "~Wan2.1"
+        assert [a.title for a in s.articles.visible_articles()] == [
+            a.title for a in s.screen.shelf.articles if "Wan2.1" in a.topics
+        ]
+        assert s.articles.row_count >= 1
