@@ -557,6 +557,54 @@ def measure_big(bench: Bench, seed: int) -> Result:
     return result
 
 
+def measure_reading_help(bench: Bench, seed: int) -> Result:
+    """What deriving reading help costs per 1,000 articles, in this process (one core):
+    the language of articles without one, and the candidate key terms of articles
+    without tags (both while indexing), then their topics (once indexed); the
+    extract is made when it is shown, so it is timed apart."""
+    from collections import Counter
+
+    from aireader.core.article import Article
+    from aireader.core.keyterms import candidates, key_terms
+    from aireader.core.language import detect
+    from aireader.core.parse import parse_file
+    from aireader.core.summary import extract
+
+    log("\n== reading help (language, key terms, extract) ==")
+    library = generate.synthetic_library(bench.workdir, 1_000, seed)
+    articles = []
+    for path in sorted(library.root.rglob("*.md"))[:1_000]:
+        parsed = parse_file(path, library.root, keep_body=True)
+        if isinstance(parsed, Article):
+            articles.append(parsed)
+    n = len(articles)
+
+    def timed(work: Callable[[], object]) -> float:
+        begin = time.process_time()
+        work()
+        return (time.process_time() - begin) * 1000 / n * 1_000  # ms per 1,000
+
+    found: list[Any] = []
+    result: Result = {"articles": n}
+    result["language_ms_per_1k"] = timed(lambda: [detect(a.body) for a in articles])
+    result["candidates_ms_per_1k"] = timed(
+        lambda: found.extend(candidates(a.title, a.body) for a in articles)
+    )
+    docs = Counter(key for cands in found for key in {c.key for c in cands})
+    result["topics_ms_per_1k"] = timed(lambda: [key_terms(c, docs, n) for c in found])
+    result["extract_ms_per_1k"] = timed(lambda: [extract(a.title, a.body) for a in articles])
+    result["while_indexing_ms_per_1k"] = (
+        result["language_ms_per_1k"] + result["candidates_ms_per_1k"] + result["topics_ms_per_1k"]
+    )
+    log(
+        "reading help, CPU ms per 1,000 articles: "
+        + ", ".join(
+            f"{k.removesuffix('_ms_per_1k')} {v:.0f}" for k, v in result.items() if k != "articles"
+        )
+    )
+    return result
+
+
 # -- the report ----------------------------------------------------------------------------
 
 
@@ -894,6 +942,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bundled, bundled_info = measure_bundled(bench)
     results = [measure_size(bench, n, args.seed, search=not args.no_search) for n in sorted(sizes)]
     big = measure_big(bench, args.seed)
+    help_cost = measure_reading_help(bench, args.seed)
     rows = targets(floor, bundled, results, big)
     elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
 
@@ -926,6 +975,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(figures_table(results))
     print()
     print(table(target_rows, right=(1, 3)))
+    print(
+        "\nreading help, added indexing cost (one core, untagged articles without a language): "
+        f"{help_cost['while_indexing_ms_per_1k']:.0f} ms per 1,000 articles (language "
+        f"{help_cost['language_ms_per_1k']:.0f}, key-term candidates "
+        f"{help_cost['candidates_ms_per_1k']:.0f}, topics {help_cost['topics_ms_per_1k']:.0f}); "
+        f"an extract when shown: {help_cost['extract_ms_per_1k'] / 1000:.1f} ms per article"
+    )
     if problems:
         print("\nn/a and errors:")
         for line in problems:
@@ -952,6 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bundled": {**bundled_info, **bundled.as_json()},
         "sizes": {str(s.n): s.as_json() for s in results},
         "big_article": big,
+        "reading_help": help_cost,
         "targets": [t.as_json() for t in rows],
         "errors": problems,
     }

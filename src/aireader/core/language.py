@@ -11,9 +11,8 @@ unknown language is better than a wrong one.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-SAMPLE = 2_000
+SAMPLE = 1_000
 """Characters of the text looked at: plenty for a language, cheap at 100,000 articles."""
 MIN_HITS = 3
 """Common words needed before a Latin-script text is given a language."""
@@ -59,6 +58,13 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_OTHER_SCRIPT = re.compile("|".join(pattern.pattern for _, pattern in _SCRIPTS))
+"""Any letter of a script other than Latin."""
+_IN: dict[str, tuple[str, ...]] = {}
+"""Each common word, and the languages it is common in."""
+for _lang, _profile in _PROFILES.items():
+    for _word in _profile:
+        _IN[_word] = (*_IN.get(_word, ()), _lang)
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 
 NAMES = {
@@ -96,12 +102,13 @@ def normalise(lang: str | None) -> str | None:
 
 
 def detect(text: str) -> str | None:
-    """The language ``text`` is most likely in, as an ISO 639-1 code; None if unsure."""
+    """The language ``text`` is most likely in, as an ISO 639-1 code; None if unsure.
+
+    Run on every article without a language while indexing: a tenth of a
+    millisecond or less (the common case, Latin script, never counts scripts)."""
     sample = text[:SAMPLE]
-    letters = len(_LETTER.findall(sample))
-    if not letters:
-        return None
-    if not sample.isascii():
+    if not sample.isascii() and _OTHER_SCRIPT.search(sample):
+        letters = len(_LETTER.findall(sample))
         for lang, pattern in _SCRIPTS:
             found = len(pattern.findall(sample))
             # Kana marks Japanese even among many Han characters.
@@ -109,10 +116,10 @@ def detect(text: str) -> str | None:
                 if lang == "ru" and _UKRAINIAN.search(sample):
                     return "uk"
                 return lang
-    words = Counter(w.lower() for w in _WORD.findall(sample))
-    scores: dict[str, int] = {}
-    for lang, profile in _PROFILES.items():
-        scores[lang] = sum(n for w, n in words.items() if w in profile)
+    scores = dict.fromkeys(_PROFILES, 0)
+    for word in _WORD.findall(sample.lower()):
+        for lang in _IN.get(word, ()):
+            scores[lang] += 1
     best = max(scores, key=lambda lang: scores[lang])
     if scores[best] < MIN_HITS:
         return None
