@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import csv
 import io
 import json
 import os
@@ -438,9 +437,8 @@ def _json_option(parser: argparse.ArgumentParser, text: str = "one JSON object a
     parser.add_argument("--json", action="store_true", help=text)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The main parser, and one parser per command (``"state export"`` for a
-    command of a command; ``"state"`` itself only for its help and errors)."""
+def _main_parser() -> argparse.ArgumentParser:
+    """The parser of ``aireader [FOLDER]``, the reader itself."""
     main = _parser(
         "aireader",
         "A keyboard-driven terminal reader for a folder of articles.",
@@ -449,6 +447,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     _common(main)
     _settings(main, "all")
     main.add_argument("--version", action="version", version=f"aireader {__version__}")
+    return main
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The main parser, and one parser per command (``"state export"`` for a
+    command of a command; ``"state"`` itself only for its help and errors)."""
+    main = _main_parser()
 
     listing = _parser(
         "aireader list",
@@ -705,9 +710,9 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    main_parser, parsers = build_parser()
     command, rest = _command(args_list)
-    parser = parsers[command] if command else main_parser
+    # Starting the reader builds only its own parser: the others cost start-up time.
+    parser = build_parser()[1][command] if command else _main_parser()
     if command == "search":
         args = _parse_search(parser, rest)
     elif command in ("list", "mark"):
@@ -1259,6 +1264,8 @@ CSV_FIELDS = (
 
 
 def _write_csv(out: IO[str], rows: Sequence[tuple[Article, ArticleState]]) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for article, state in rows:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -173,15 +172,17 @@ def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
         why = exc.strerror or exc
         raise ConfigError(f"{path}: cannot read it ({why}); using the defaults") from None
     try:
+        import tomllib  # only when there is a config file: it costs start-up time
+
         return tomllib.loads(text), text.splitlines()
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         raise ConfigError(f"{path}: not valid TOML: {exc}; using the defaults") from None
 
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
-_HEADER = re.compile(rf"^\s*\[\[?\s*({_DOTTED_KEY})\s*\]")
-_ASSIGNMENT = re.compile(rf"^\s*({_DOTTED_KEY})\s*=")
+_HEADER = rf"^\s*\[\[?\s*({_DOTTED_KEY})\s*\]"
+_ASSIGNMENT = rf"^\s*({_DOTTED_KEY})\s*="
 
 
 def _dotted(written: str) -> str:
@@ -216,13 +217,13 @@ class _FileSource:
         current = ""
         near: int | None = None  # a line that sets a table holding the key
         for number, line in enumerate(self.lines, 1):
-            header = _HEADER.match(line)
+            header = re.match(_HEADER, line)
             if header:
                 current = _dotted(header[1])
                 if current == full:
                     return f"{self.path} line {number}"
                 continue
-            assignment = _ASSIGNMENT.match(line)
+            assignment = re.match(_ASSIGNMENT, line)
             if assignment is None:
                 continue
             written = _dotted(assignment[1])

@@ -114,7 +114,8 @@ class ReaderApp(App[None]):
                 f"theme '{wanted}' is not a theme here (themes: {known}); using {DEFAULT_THEME}"
             )
             wanted = DEFAULT_THEME
-        self.theme = wanted
+        if wanted != self.theme:  # setting it refreshes every style: not for nothing
+            self.theme = wanted
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.folder, self.store, self.writer, self.settings))
