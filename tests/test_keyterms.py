@@ -12,8 +12,7 @@ from aireader.core.article import Article
 from aireader.core.keyterms import candidates, key_terms, keys_of, pack, unpack
 from aireader.core.parse import parse_file
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-ARTICLES = Path(__file__).resolve().parents[1] / "articles"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the raw seed articles
 FILLER_SENTENCE = "it would be said that all of them were there for a day or two"
 FILLER = {"said", "also", "new", "would", "one", "people", "according", "the", "and", "like"}
 
@@ -25,7 +24,7 @@ def library_terms(bodies: list[tuple[str, str]]) -> list[list[str]]:
 
 
 def seed_texts() -> list[tuple[str, str]]:
-    paths = sorted(SEEDS.glob("*.txt")) or sorted(ARTICLES.glob("*.md"))
+    paths = sorted(SEEDS.glob("*.txt"))
     out = []
     for path in paths:
         article = parse_file(path.resolve(), path.parent.resolve(), keep_body=True)
@@ -95,7 +94,7 @@ def test_candidates_survive_a_round_trip_through_the_index_text() -> None:
 
 def write_untagged(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted(SEEDS.glob("*.txt")) or sorted(ARTICLES.glob("*.md")):
+    for path in sorted(SEEDS.glob("*.txt")):
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from aireader.core.article import Article, DateSource, Skipped
 from aireader.core.parse import guess_title, parse_bytes, parse_file, strip_leading_title
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the raw seed articles
 MTIME = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # controls other than \t and \n
 

@@ -418,10 +418,8 @@ async def test_s_shows_an_extract_of_the_articles_own_sentences(
 async def test_untagged_articles_get_a_topics_group_of_their_own(
     tmp_path: Path, state_path: Path
 ) -> None:
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    sources = sorted(seeds.glob("*.txt")) or sorted(
-        (Path(__file__).resolve().parents[1] / "articles").glob("*.md")
-    )
+    seeds = Path(__file__).resolve().parent / "fixtures" / "seeds"
+    sources = sorted(seeds.glob("*.txt"))
     folder = tmp_path / "seeds"
     folder.mkdir()
     for path in sources:

@@ -10,7 +10,7 @@ from aireader.core.parse import parse_file
 from aireader.core.summary import extract, plain_text, sentences
 
 ARTICLES = Path(__file__).resolve().parents[1] / "articles"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the raw seed articles
 
 
 def flat(text: str) -> str:
