@@ -75,3 +75,9 @@ def test_an_article_without_lang_gets_its_texts_and_lang_filters_it(
     assert sorted((r["title"], r["lang"]) for r in found) == [("Given", "pt-br"), ("Nota", "pt")]
     assert main(["list", str(folder), "lang:en"]) == 0
     assert "Note" in capsys.readouterr().out
+
+
+def test_script_marks_that_are_not_letters_are_no_language() -> None:
+    # Found by hypothesis: a Hebrew punctuation mark alone divided by zero letters.
+    assert detect("\u05c0") is None
+    assert detect("\u0589 \u060c") is None

@@ -268,3 +268,21 @@ def test_any_query_that_parses_runs(searches: list[Search], source: str) -> None
         assert len(hits) == len(set(hits)) and all(0 <= i < count for i in hits)
         results.append(sorted(search.articles[i].relpath for i in hits))
     assert all(r == results[0] for r in results), (source, results)  # FTS5 and the scan agree
+
+
+@given(st.text(max_size=3000), st.text(max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_reading_help_takes_any_text(body: str, title: str) -> None:
+    """Language, key terms and the extract never fail, and the extract only quotes."""
+    from aireader.core.keyterms import candidates, key_terms, pack, unpack
+    from aireader.core.language import detect
+    from aireader.core.summary import extract, plain_text
+
+    lang = detect(body)
+    assert lang is None or lang.isalpha()
+    found = candidates(title, body)
+    assert unpack(pack(found)) == found
+    key_terms(found, {c.key: 1 for c in found}, 10)
+    flat = " ".join(plain_text(body).split())
+    for sentence in extract(title, body):
+        assert sentence in flat

@@ -107,8 +107,10 @@ def detect(text: str) -> str | None:
     Run on every article without a language while indexing: a tenth of a
     millisecond or less (the common case, Latin script, never counts scripts)."""
     sample = text[:SAMPLE]
+    letters = 0
     if not sample.isascii() and _OTHER_SCRIPT.search(sample):
-        letters = len(_LETTER.findall(sample))
+        letters = len(_LETTER.findall(sample))  # (a mark of a script is not a letter)
+    if letters:
         for lang, pattern in _SCRIPTS:
             found = len(pattern.findall(sample))
             # Kana marks Japanese even among many Han characters.
