@@ -748,27 +748,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(command: str | None, args: argparse.Namespace) -> int:
-    if command == "list":
-        return _list(args)
+    if command is None:
+        return _run_app(_folder(args.folder, args), args)
     if command == "search":
         return _search(_folder(args.folder, args), args)
-    if command == "related":
-        return _related(args)
-    if command == "mark":
-        return _mark(args)
-    if command == "export":
-        return _export(args)
-    if command == "state export":
-        return _state_export(args)
-    if command == "state import":
-        return _state_import(args)
-    if command == "config path":
-        return _config_path(args)
-    if command == "config init":
-        return _config_init(args)
-    if command == "config show":
-        return _config_show(args)
-    return _run_app(_folder(args.folder, args), args)
+    commands = {
+        "list": _list,
+        "related": _related,
+        "mark": _mark,
+        "export": _export,
+        "state export": _state_export,
+        "state import": _state_import,
+        "config path": _config_path,
+        "config init": _config_init,
+        "config show": _config_show,
+    }
+    return commands[command](args)
 
 
 def _config_file(args: argparse.Namespace, *, must_exist: bool) -> Path:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -40,7 +40,18 @@ def link_label(number: int, link: Link) -> Text:
     return label
 
 
-class LinksScreen(ModalScreen[None]):
+class ListModal(ModalScreen[ScreenResultType]):
+    """A modal list: ``j``/``k`` move in its :class:`OptionList` as the arrows do."""
+
+    def action_cursor(self, direction: str) -> None:
+        options = self.query_one(OptionList)
+        if direction == "down":
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+
+class LinksScreen(ListModal[None]):
     """The links of one article; Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -144,10 +155,3 @@ class LinksScreen(ModalScreen[None]):
             return
         self.app.copy_to_clipboard(link.url)
         self.notify(f"Copied {link.url[:100]}", timeout=3)
-
-    def action_cursor(self, direction: str) -> None:
-        options = self.query_one(OptionList)
-        if direction == "down":
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from aireader.core.article import Article
 from aireader.core.text import neutralise_line
+from aireader.ui.screens.links import ListModal
 
 
 def related_label(number: int, article: Article, shared: Sequence[str]) -> Text:
@@ -29,7 +29,7 @@ def related_label(number: int, article: Article, shared: Sequence[str]) -> Text:
     return label
 
 
-class RelatedScreen(ModalScreen[Article | None]):
+class RelatedScreen(ListModal[Article | None]):
     """The related articles of one article; Enter returns the chosen one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,10 +75,3 @@ class RelatedScreen(ModalScreen[Article | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.found[event.option_index])
-
-    def action_cursor(self, direction: str) -> None:
-        options = self.query_one(OptionList)
-        if direction == "down":
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
