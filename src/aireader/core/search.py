@@ -20,8 +20,10 @@ from datetime import date
 from aireader.core.article import Article
 from aireader.core.index import Index
 from aireader.core.query import (
+    And,
     Field,
     Node,
+    Or,
     Query,
     QueryError,
     Ranking,
@@ -125,6 +127,12 @@ class Search:
             return self._scan(node, ranking)
         expression = to_fts(node)
         try:
+            if ranking is not None and _has_phrase(node):
+                # A phrase rarely matches thousands: found, scored and tiered in one
+                # pass (one that gives up past the limit, for the few that do).
+                ranked = self.index.match_ranked(expression, RANK_LIMIT)
+                if ranked is not None:
+                    return self._ranked(ranked, ranking)
             hits = self._mask(self.index.match_id_text(expression))
             if ranking is None:
                 return hits
@@ -227,6 +235,17 @@ class Search:
         if ranking is not None:
             ranking.add(bonus, scores if hits.count(1) <= RANK_LIMIT else None)
         return hits
+
+
+def _has_phrase(node: Node) -> bool:
+    """Whether every match of ``node`` must hold a phrase of two words or more."""
+    if isinstance(node, Text):
+        return len(node.tokens) > 1 and not any(prefix for _, prefix in node.tokens)
+    if isinstance(node, And):
+        return any(_has_phrase(n) for n in node.nodes)
+    if isinstance(node, Or):
+        return all(_has_phrase(n) for n in node.nodes)
+    return False
 
 
 def _day(article: Article) -> int:
