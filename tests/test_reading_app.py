@@ -438,3 +438,19 @@ async def test_untagged_articles_get_a_topics_group_of_their_own(
             a.title for a in s.screen.shelf.articles if "Wan2.1" in a.topics
         ]
         assert s.articles.row_count >= 1
+
+
+async def test_many_numbered_folders_are_not_listed_as_sources(
+    tmp_path: Path, state_path: Path
+) -> None:
+    from aireader.ui.widgets.tag_sidebar import MAX_FOLDERS
+
+    folder = tmp_path / "many"
+    for n in range(MAX_FOLDERS + 1):
+        write_library(
+            folder, {f"{n:04}/a.md": f"---\ntitle: Article {n}\ntags: [x]\n---\n\nText.\n"}
+        )
+    async with running(folder, state_path) as s:
+        options = [s.sidebar.get_option_at_index(i) for i in range(s.sidebar.option_count)]
+        assert not any((o.id or "").startswith("folder:") for o in options)
+        assert s.articles.row_count == MAX_FOLDERS + 1

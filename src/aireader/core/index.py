@@ -927,7 +927,7 @@ def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
         size=int(size) if isinstance(size, int) else 0,
         mtime=mtime_ns / 1e9,
         words=int(words) if isinstance(words, int) else 0,
-        topics=_topics(topics),
+        topics=_topics(topics) if topics else (),
     )
 
 

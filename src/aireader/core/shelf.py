@@ -19,6 +19,9 @@ from aireader.core.library import Library, TagGroup
 from aireader.core.store import UNTOUCHED, ArticleState
 from aireader.core.views import Counts, View, count, filter_view, folder_of
 
+LANG_SAMPLE = 2_000
+"""Articles (the newest) looked at for the library's usual language."""
+
 
 @dataclass
 class Shelf:
@@ -35,7 +38,7 @@ class Shelf:
         library = Library(self.root, self.articles, [])
         self.groups: list[TagGroup] = library.tag_groups()
         self.topic_groups: list[TagGroup] = library.topic_groups()
-        langs = Counter(a.lang for a in self.articles if a.lang)
+        langs = Counter(a.lang for a in self.articles[:LANG_SAMPLE] if a.lang)
         self.usual_lang = langs.most_common(1)[0][0] if langs else None
         """The language most articles are in (the list names the others')."""
         # Identical copies share one identity, hence one state: count them together.

@@ -99,19 +99,24 @@ def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Co
     folder_unread: Counter[str] = Counter()
     topic_total: Counter[str] = Counter()
     topic_unread: Counter[str] = Counter()
+    # (Counter.update costs a call even for nothing: called only with something.)
     for article in articles:
         state = states.get(article.identity, UNTOUCHED)
         keys = article.tag_keys
-        tag_total.update(keys)
-        folder = folder_of(article)
+        if keys:
+            tag_total.update(keys)
+        folder = folder_of(article) if "/" in article.relpath else None
         if folder is not None:
             folder_total[folder] += 1
         topics = article.topic_keys if article.topics else ()
-        topic_total.update(topics)
+        if topics:
+            topic_total.update(topics)
         if not state.read:
             unread += 1
-            tag_unread.update(keys)
-            topic_unread.update(topics)
+            if keys:
+                tag_unread.update(keys)
+            if topics:
+                topic_unread.update(topics)
             if folder is not None:
                 folder_unread[folder] += 1
         if state.bookmarked:

@@ -15,6 +15,9 @@ from textual.widgets.option_list import Option
 from aireader.core.library import TagGroup
 from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
 
+MAX_FOLDERS = 40
+"""Top-level folders listed as sources at most (more: none are listed)."""
+
 SavedCount = tuple[int, int]
 """A saved search's hits and unread hits."""
 
@@ -128,9 +131,12 @@ class TagSidebar(OptionList):
         for name, found in saved:
             total, unread = found if found is not None else (None, None)
             options.append(Option(_prompt(width, f"⌕ {name}", total, unread), id=f"saved:{name}"))
-        if counts.folder_total:
+        # A library's folders are its sources when there are a few of them; a
+        # thousand numbered folders are storage, not sources (in: still finds them).
+        folders = counts.folder_total if len(counts.folder_total) <= MAX_FOLDERS else {}
+        if folders:
             options.append(None)
-        for folder in sorted(counts.folder_total, key=str.casefold):
+        for folder in sorted(folders, key=str.casefold):
             total, unread = counts.folder_total[folder], counts.folder_unread.get(folder, 0)
             options.append(
                 Option(_prompt(width, f"{folder}/", total, unread), id=View("folder", folder).id)
