@@ -6,10 +6,14 @@ Add new fixtures below the existing ones; keep each one small and documented.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from aireader.core.store import Store
 
 WriteArticle = Callable[..., Path]
 
@@ -87,3 +91,22 @@ def start(folder: Path, state_path: Path) -> Callable[..., object]:
         return running(where or folder, state_path, size)
 
     return make
+
+
+# -- the user-data store (tests/test_store*.py) -----------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Where a store test keeps its state file (not made yet)."""
+    return tmp_path / "data" / "state.sqlite3"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    """A store opened at ``db``, closed afterwards."""
+    from aireader.core.store import Store
+
+    opened = Store.open(db)
+    yield opened
+    opened.close()

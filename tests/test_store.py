@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,18 +35,6 @@ def fake(identity: str, path: str | None = None) -> Article:
         format=Format.MARKDOWN,
         identity=identity,
     )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "state.sqlite3"
-
-
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    opened = Store.open(db)
-    yield opened
-    opened.close()
 
 
 def state_of(store: Store, article: Article) -> ArticleState:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from aireader.core.article import Article, Format
+from aireader.core.article import Article
 from aireader.core.library import load_library
 from aireader.core.store import (
     FINISHED,
@@ -25,32 +25,9 @@ from aireader.core.store import (
     Store,
     StoreError,
 )
+from test_store import fake  # the store tests' article stand-in
 
 WriteArticle = Callable[..., Path]
-
-
-def fake(identity: str, path: str | None = None) -> Article:
-    """An article as the store sees it: only identity and path matter."""
-    return Article(
-        location=path or f"/lib/{identity}.md",
-        relpath=f"{identity}.md",
-        title=identity,
-        body="body",
-        format=Format.MARKDOWN,
-        identity=identity,
-    )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "state.sqlite3"
-
-
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    opened = Store.open(db)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

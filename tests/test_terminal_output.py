@@ -121,20 +121,26 @@ class Terminal:
         os.close(self.fd)
 
 
+def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of the app under test: this source, throw-away data and cache
+    folders, a 256-colour terminal; ``NO_COLOR`` only when ``extra`` sets it."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+        "TERM": "xterm-256color",
+        "PYTHONPATH": SRC,
+        "AIREADER_DATA_DIR": str(tmp_path / "data"),
+        "AIREADER_CACHE_DIR": str(tmp_path / "cache"),
+        **extra,
+    }
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_nothing_from_an_article_reaches_the_terminal_raw(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     for name, text in ARTICLES.items():
         (folder / name).write_bytes(text.encode("utf-8"))
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "PYTHONPATH": SRC,
-        "AIREADER_DATA_DIR": str(tmp_path / "data"),
-        "AIREADER_CACHE_DIR": str(tmp_path / "cache"),
-    }
-    term = Terminal([sys.executable, "-m", "aireader", str(folder)], env)
+    term = Terminal([sys.executable, "-m", "aireader", str(folder)], app_env(tmp_path))
     try:
         term.wait_for(b"Gamma", 30)
         term.read(1.0)
@@ -172,15 +178,7 @@ def _first_screen(tmp_path: Path, extra_env: dict[str, str]) -> bytes:
     folder = tmp_path / "articles"
     folder.mkdir(exist_ok=True)
     (folder / "a.md").write_text("---\ntitle: Alpha\n---\n\nAlpha body.\n", encoding="utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "NO_COLOR"},
-        "TERM": "xterm-256color",
-        "COLORTERM": "truecolor",
-        "PYTHONPATH": SRC,
-        "AIREADER_DATA_DIR": str(tmp_path / "data"),
-        "AIREADER_CACHE_DIR": str(tmp_path / "cache"),
-        **extra_env,
-    }
+    env = app_env(tmp_path, COLORTERM="truecolor", **extra_env)
     term = Terminal([sys.executable, "-m", "aireader", str(folder)], env)
     try:
         term.wait_for(b"Alpha", 30)
