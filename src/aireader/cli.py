@@ -433,6 +433,13 @@ def _settings(parser: argparse.ArgumentParser, *shown: str) -> None:
     )
 
 
+def _folder_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--folder DIR``, for commands whose positional arguments are not a folder."""
+    parser.add_argument(
+        "--folder", type=Path, metavar="DIR", help=f"the library (default: {default})"
+    )
+
+
 def _json_option(parser: argparse.ArgumentParser, text: str = "one JSON object a line") -> None:
     parser.add_argument("--json", action="store_true", help=text)
 
@@ -503,12 +510,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         RELATED_EPILOG,
     )
     relating.add_argument("path", metavar="PATH", help="the article file")
-    relating.add_argument(
-        "--folder",
-        type=Path,
-        metavar="DIR",
-        help="the library (default: the configured folder PATH is in, else PATH's folder)",
-    )
+    _folder_option(relating, "the configured folder PATH is in, else PATH's folder")
     relating.add_argument(
         "--limit", type=_limit, metavar="N", help="at most N articles (default: 5)"
     )
@@ -529,12 +531,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         metavar="QUERY|PATH",
         help="one query (quote it), or one or more article files",
     )
-    mark.add_argument(
-        "--folder",
-        type=Path,
-        metavar="DIR",
-        help="the library (default: the first configured folder, else the sample library)",
-    )
+    _folder_option(mark, "the first configured folder, else the sample library")
     _data_dir(mark)
     _json_option(mark, "one JSON object per article changed (its record after the change)")
     _settings(mark)
@@ -1126,7 +1123,7 @@ def _mark(args: argparse.Namespace) -> int:
 
 def _related(args: argparse.Namespace) -> int:
     from aireader.core.index import Index
-    from aireader.core.related import related
+    from aireader.core.related import article_terms, related
     from aireader.core.search import Search
 
     path = Path(args.path).expanduser()
@@ -1147,7 +1144,7 @@ def _related(args: argparse.Namespace) -> int:
         found = _Found(articles, [], states, index.skipped(), index.root)
         (position,) = _by_paths(found, [str(path)])
         article = articles[position]
-        terms = [*article.tags, *article.topics] or [w for w in article.title.split() if len(w) > 3]
+        terms = article_terms(article)
         hits = related(article, Search(index, articles, ids, states), terms, args.limit or 5)
     finally:
         index.close()
@@ -1364,21 +1361,15 @@ def _state_export(args: argparse.Namespace) -> int:
 def _write_whole(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` whole or not at all: to a temporary file beside
     it, synced, then renamed over it."""
+    from aireader.core.files import write_whole
+
     shown = neutralise_line(str(target))
     if target.is_dir():
         raise _Failure(f"cannot write {shown}: it is a folder")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
+        write_whole(target, text)
     except OSError as exc:
         raise _Failure(f"cannot write {shown}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
 
 
 def _read_state_file(name: str) -> Any:

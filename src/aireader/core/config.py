@@ -417,11 +417,7 @@ def remembered_theme(data: Path, settings: Settings) -> str | None:
 def remember_theme(data: Path, theme: str, settings: Settings) -> None:
     """Remember a theme picked in the app (written atomically; a failure is only
     a theme not remembered, so it raises OSError for the caller to report)."""
+    from aireader.core.files import write_whole
+
     data.mkdir(parents=True, exist_ok=True)
-    target = data / REMEMBERED_FILE
-    temporary = target.with_name(f".{REMEMBERED_FILE}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(json.dumps({"theme": theme, "over": settings.theme}), "utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_whole(data / REMEMBERED_FILE, json.dumps({"theme": theme, "over": settings.theme}))

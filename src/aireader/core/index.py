@@ -457,15 +457,12 @@ class Index:
         rows = self._conn.execute("SELECT relpath, reason FROM skipped ORDER BY relpath")
         return [Skipped(self.root / rel, rel, reason) for rel, reason in rows]
 
-    def text_tables(self) -> list[str]:
-        """The schemas holding full-text tables: ``main`` and each attached shard."""
-        return self._text_tables()
-
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
         """Rows of a read-only statement on the index (for queries built elsewhere)."""
         return list(self._conn.execute(sql, params))
 
-    def _text_tables(self) -> list[str]:
+    def text_tables(self) -> list[str]:
+        """The schemas holding full-text tables: ``main`` and each attached shard."""
         attached = {row[1] for row in self._conn.execute("PRAGMA database_list")}
         return ["main"] + [f"t{k}" for k in range(len(self._shards())) if f"t{k}" in attached]
 
@@ -478,7 +475,7 @@ class Index:
         weights = ", ".join(str(w) for w in WEIGHTS)
         heading = ", ".join(str(w) for w in WEIGHTS[:2]) + ", 0, 0, 0"  # title, tags only
         out: list[tuple[int, float, bool]] = []
-        for db in self._text_tables():
+        for db in self.text_tables():
             sql = (
                 f"SELECT rowid, -bm25(article_text, {weights}), bm25(article_text, {heading}) "
                 f"FROM {db}.article_text WHERE article_text MATCH ? LIMIT ?"
@@ -495,7 +492,7 @@ class Index:
         per hit, for 50,000 hits; read back as JSON, the fastest parser of numbers
         at hand). May include ids of articles no longer indexed (their text rows stay)."""
         out: list[str] = []
-        for db in self._text_tables():
+        for db in self.text_tables():
             sql = (
                 f"SELECT group_concat(rowid, ',') FROM {db}.article_text WHERE article_text MATCH ?"
             )
@@ -898,8 +895,7 @@ def _tags(column: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _row_to_article(row: tuple[object, ...], root: Path) -> Article:
     """An article as the list needs it: no body, no summary (both stay on disk)."""
     (rel, size, mtime_ns, identity, title, date, day_only, date_source, _sort_key, tags,
-     author, source, _summary, lang, draft, link, fmt, words) = row[:18]  # fmt: skip
-    topics = row[18] if len(row) > 18 else ""
+     author, source, _summary, lang, draft, link, fmt, words, topics) = row  # fmt: skip
     when = None
     if isinstance(date, str):
         try:

@@ -19,6 +19,12 @@ TERMS = 8
 """At most this many terms go into the query: the article's strongest."""
 
 
+def article_terms(article: Article) -> list[str]:
+    """What an article is about, for finding its relatives: its tags and topics, else
+    the longer words of its title."""
+    return [*article.tags, *article.topics] or [w for w in article.title.split() if len(w) > 3]
+
+
 def terms_query(terms: Sequence[str]) -> Or | None:
     """Any of ``terms`` (each a word or a phrase), as a query tree; None when none
     of them has a searchable word."""

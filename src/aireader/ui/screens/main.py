@@ -844,9 +844,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="related")
     def _find_related(self, article: Article, shelf: Shelf) -> None:
         from aireader.core.query import QueryError
-        from aireader.core.related import related
+        from aireader.core.related import article_terms, related
 
-        terms = [*article.tags, *article.topics] or [w for w in article.title.split() if len(w) > 3]
+        terms = article_terms(article)
         try:
             found = related(article, self._search_with(shelf), terms)
         except QueryError as exc:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from aireader.core.query import Query
 
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 WELCOME = """\
 Pick an article and press Enter to read it.
@@ -531,6 +530,8 @@ class Reader(VerticalScroll, can_focus=True):
         """A click on a link is the user asking; only web and mail links are opened."""
         event.stop()
         href = event.href.strip()
+        from aireader.core.links import SAFE_SCHEMES  # one list of what is opened
+
         if href.lower().startswith(SAFE_SCHEMES):
             self.app.open_url(href)
         else:
