@@ -86,43 +86,55 @@ def _check_yaml_shape(fm: str) -> None:
     """
     loader = _FrontMatterLoader(fm)
     try:
-        sizes: dict[str, int] = {}  # anchor -> values it expands to
-        open_anchors: set[str] = set()
-        stack: list[list[Any]] = [[0, None]]  # per open collection: [values, anchor]
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                if len(stack) > MAX_YAML_DEPTH:
-                    raise FrontMatterError(
-                        f"YAML front matter nested more than {MAX_YAML_DEPTH} levels; refused"
-                    )
-                stack.append([1, event.anchor])
-                if event.anchor is not None:
-                    open_anchors.add(event.anchor)
-                continue
-            if isinstance(event, yaml.CollectionEndEvent) and len(stack) > 1:
-                count, anchor = stack.pop()
-                if anchor is not None:
-                    sizes[anchor] = count
-                    open_anchors.discard(anchor)
-            elif isinstance(event, yaml.ScalarEvent):
-                count = 1
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-            elif isinstance(event, yaml.AliasEvent):
-                if event.anchor in open_anchors:
-                    raise FrontMatterError("YAML front matter has an alias inside itself; refused")
-                count = sizes.get(event.anchor or "", 1)  # an unknown one: PyYAML will say so
-            else:
-                continue
-            stack[-1][0] += count
-            if stack[-1][0] > MAX_YAML_VALUES:
-                raise FrontMatterError(
-                    f"YAML front matter holds over {MAX_YAML_VALUES:,} values once its aliases"
-                    " are expanded; refused"
-                )
+        _walk_yaml_events(loader)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6 and later have a nesting limit of their own, met while scanning.
+        if "nesting depth" in str(exc.problem):
+            raise FrontMatterError(
+                f"YAML front matter nested more than {MAX_YAML_DEPTH} levels; refused"
+            ) from exc
+        raise
     finally:
         loader.dispose()
+
+
+def _walk_yaml_events(loader: Any) -> None:
+    """The event walk of :func:`_check_yaml_shape` (raises when refused)."""
+    sizes: dict[str, int] = {}  # anchor -> values it expands to
+    open_anchors: set[str] = set()
+    stack: list[list[Any]] = [[0, None]]  # per open collection: [values, anchor]
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) > MAX_YAML_DEPTH:
+                raise FrontMatterError(
+                    f"YAML front matter nested more than {MAX_YAML_DEPTH} levels; refused"
+                )
+            stack.append([1, event.anchor])
+            if event.anchor is not None:
+                open_anchors.add(event.anchor)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent) and len(stack) > 1:
+            count, anchor = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = count
+                open_anchors.discard(anchor)
+        elif isinstance(event, yaml.ScalarEvent):
+            count = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor in open_anchors:
+                raise FrontMatterError("YAML front matter has an alias inside itself; refused")
+            count = sizes.get(event.anchor or "", 1)  # an unknown one: PyYAML will say so
+        else:
+            continue
+        stack[-1][0] += count
+        if stack[-1][0] > MAX_YAML_VALUES:
+            raise FrontMatterError(
+                f"YAML front matter holds over {MAX_YAML_VALUES:,} values once its aliases"
+                " are expanded; refused"
+            )
 
 
 class _TOML(BaseHandler):
