@@ -9,7 +9,6 @@ touch a real user's files.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -49,10 +48,12 @@ def state_db_path(data: Path | None = None) -> Path:
 def bundled_library() -> Path:
     """The sample library shipped with aireader, opened when no folder is given.
 
-    An installed wheel carries it as package data (``aireader/articles``); a source
-    checkout reads the top-level ``articles/`` folder it is built from.
+    An installed wheel carries it as package data (``aireader/articles``, beside
+    this module: pip and pipx install packages as plain folders); a source checkout
+    reads the top-level ``articles/`` folder it is built from.
     """
-    packaged = Path(str(resources.files("aireader"))) / "articles"
+    here = Path(__file__).resolve().parent
+    packaged = here / "articles"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "articles"
+    return here.parents[1] / "articles"

@@ -13,11 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 WORDS_PER_MINUTE = 230
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_CJK_CLASS = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+
+
+@cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A CJK character, and a run of them. Compiled on first use: a class of such
+    wide ranges takes milliseconds to compile, which start-up need not pay."""
+    return re.compile(_CJK_CLASS), re.compile(_CJK_CLASS + "+")
 
 
 class DateSource(StrEnum):
@@ -100,9 +107,10 @@ def count_words(text: str) -> int:
     """Words for reading time: runs of non-space; each CJK character counts as a word."""
     words = len(text.split())
     if not text.isascii():
-        cjk = len(_CJK.findall(text))
+        char, run = _cjk_patterns()
+        cjk = len(char.findall(text))
         if cjk:
-            words += cjk - len(_CJK_RUN.findall(text))
+            words += cjk - len(run.findall(text))
     return words
 
 

@@ -21,7 +21,6 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +90,8 @@ _PLAIN_TEXT_SQL = (
     "title TEXT, tags TEXT, author TEXT, source TEXT, body TEXT)"
 )
 """Without FTS5, the folded text is kept and scanned instead."""
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another copy of aireader writing the cache."""
 DEAD_LIMIT = 5_000
 """Dead full-text rows above this, and above a quarter of the articles, rebuild the index."""
 
@@ -329,7 +330,7 @@ class Index:
 
     @classmethod
     def open(
-        cls, root: Path, cache_dir: Path, *, timeout: float = 10.0, fts: bool | None = None
+        cls, root: Path, cache_dir: Path, *, timeout: float = LOCK_TIMEOUT, fts: bool | None = None
     ) -> Index:
         """Open the cache for ``root``; a missing, damaged or stale one starts empty.
 
@@ -431,6 +432,10 @@ class Index:
 
     def close(self) -> None:
         self._conn.close()
+
+    def wait_for_locks(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for another process's lock from now on."""
+        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
     # -- reading -----------------------------------------------------------
 
@@ -674,6 +679,8 @@ class Index:
                     raise SyncCancelled from None
                 yield here(chunk)
             return
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
         done = 0
         try:
             for rows in results:

@@ -7,6 +7,7 @@ keys into calls on the core (views, the store) and shows what comes back.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import threading
 import time
@@ -27,7 +28,7 @@ from textual.worker import get_current_worker
 from aireader import paths
 from aireader.core.article import Article
 from aireader.core.config import Settings
-from aireader.core.index import Index, SyncCancelled
+from aireader.core.index import LOCK_TIMEOUT, Index, SyncCancelled
 from aireader.core.shelf import Shelf
 from aireader.core.store import UNTOUCHED, ArticleState, SavedSearch, Store, StoreError
 from aireader.core.text import neutralise_line
@@ -50,6 +51,15 @@ UNDO_DEPTH = 100
 """How many changes ``u`` can take back."""
 SEARCH_HINT = 'words  "a phrase"  -not  a OR b  pre*  tag:x  is:unread  after:2024-03'
 FIND_HINT = "words in this article · Enter: keep · n/N: next/previous"
+
+
+def _collect_again() -> None:
+    """After the first frame, when start-up turned the garbage collector off (see
+    ``cli``): its objects go where collections never look (they live as long as
+    the app), and the collector is on again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class MainScreen(Screen[None]):
@@ -268,6 +278,8 @@ class MainScreen(Screen[None]):
         self._search_seq = 0
         self._text_index: Index | None = None
         """A handle on the index for full-text search, usable from the search worker."""
+        self._first_index: Index | None = None
+        """The index as the first paint opened it, until the loading worker takes it."""
         self._searcher: Search | None = None
         self.saved: list[SavedSearch] = []
         self.saved_counts: dict[str, SavedCount] = {}
@@ -277,6 +289,9 @@ class MainScreen(Screen[None]):
         """The last store failure told to the user (each is told once)."""
 
     def compose(self) -> ComposeResult:
+        # The layout classes go on before the first layout: set on the first
+        # resize, they would restyle every widget once more before the first frame.
+        self._set_layout_classes(self.app.size.width)
         with Horizontal(id="panes"):
             yield TagSidebar(id="tags")
             with Container(id="main"):
@@ -289,8 +304,11 @@ class MainScreen(Screen[None]):
     """Narrower than this, the reading pane goes under the list instead of beside it."""
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
-        self.set_class(event.size.width < 100, "-narrow")
+        self._set_layout_classes(event.size.width)
+
+    def _set_layout_classes(self, width: int) -> None:
+        self.set_class(width < self.STACK_BELOW, "-stacked")
+        self.set_class(width < 100, "-narrow")
 
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)
@@ -305,6 +323,7 @@ class MainScreen(Screen[None]):
         except Exception:  # a store fault is reported elsewhere; searches simply start empty
             self.saved = []
         self._show_status()
+        self.call_after_refresh(_collect_again)
         if self._first_paint():
             # Titles are in the first frame: the worker and the footer (a widget
             # per key) wait for it to be out, so neither holds it up.
@@ -342,12 +361,19 @@ class MainScreen(Screen[None]):
         try:
             ids: list[int] = []
             first = index.articles(limit=FIRST_PAINT, ids=ids)
-            if not first:
-                return False
-            states = self.store.states(first, follow=False)
-            shelf = Shelf(index.root, first, index.skipped(), states, ids)
-        finally:
+            shelf = None
+            if first:
+                states = self.store.states(first, follow=False)
+                shelf = Shelf(index.root, first, index.skipped(), states, ids)
+        except BaseException:
             index.close()
+            raise
+        if shelf is None:
+            index.close()
+            return False
+        # The worker goes on with this connection: closing it here would also
+        # checkpoint the cache, on the event loop, before the first frame.
+        self._first_index = index
         # (no search on these first rows: the worker's shelf, a moment later, has it)
         self.show_shelf(shelf, self.writer.submitted, "loading…")
         return True
@@ -356,7 +382,11 @@ class MainScreen(Screen[None]):
     def load(self, painted: bool = False) -> None:
         """Read the whole cache, then bring it up to date with the folder."""
         worker = get_current_worker()
-        index = Index.open(self.folder, paths.cache_dir())
+        index, self._first_index = self._first_index, None
+        if index is None:
+            index = Index.open(self.folder, paths.cache_dir())
+        else:  # opened for the first paint, which must never wait long
+            index.wait_for_locks(LOCK_TIMEOUT)
         try:
             LibraryFeed(self, index, worker.cancelled_event).load(painted=painted)
         except SyncCancelled:
@@ -400,6 +430,9 @@ class MainScreen(Screen[None]):
             index.close()
 
     def on_unmount(self) -> None:
+        if self._first_index is not None:  # gone before the loading worker started
+            self._first_index.close()
+            self._first_index = None
         self._stop_following.set()
         self._save_position(show=False)
 
