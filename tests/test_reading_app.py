@@ -331,6 +331,18 @@ async def test_configured_libraries_are_listed_with_counts_and_open_on_enter(
         assert s.list_titles() == ["Other one", "Other two"]
         assert s.app.folder == other
         assert "▸ reading" in s.text(s.sidebar)
+        # Back to the first library, and over again: each opens as it is on disk.
+        for wanted, titles in (("library:0", TITLES), ("library:1", ["Other one", "Other two"])):
+            await s.press("t")
+            while s.sidebar.highlighted_option is None or (
+                s.sidebar.highlighted_option.id != wanted
+            ):
+                await s.press("k")
+            await s.press("enter")
+            await s.app.workers.wait_for_complete()
+            await s.pilot.pause()
+            assert s.list_titles() == titles
+        assert len(s.app.screen_stack) == 1  # the libraries shown before are gone
 
 
 async def test_a_link_number_of_two_digits_is_typed_as_two_keys(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, UnknownModeError
 from textual.binding import Binding
 from textual.theme import Theme
 
@@ -84,6 +85,7 @@ class ReaderApp(App[None]):
         self.problems = list(problems)
         """Settings that could not be used, each a line for the user (shown on mount)."""
         self.writer = StateWriter(self._write_failed)
+        self._modes_made = itertools.count(1)
         self.keymap_in_force: dict[str, str] = self._checked_keymap(self.settings.keys)
         self.set_keymap(self.keymap_in_force)
         self._apply_theme()
@@ -117,8 +119,16 @@ class ReaderApp(App[None]):
         if wanted != self.theme:  # setting it refreshes every style: not for nothing
             self.theme = wanted
 
+    def _main_screen_of(self, folder: Path) -> Callable[[], MainScreen]:
+        return lambda: MainScreen(folder, self.store, self.writer, self.settings)
+
+    def get_default_screen(self) -> MainScreen:
+        """The first library's main screen is the base of the stack. (Pushed over
+        Textual's empty default screen, both would be styled and laid out before the
+        first frame, and a mode of its own would restyle it once more.)"""
+        return self._main_screen_of(self.folder)()
+
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.folder, self.store, self.writer, self.settings))
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10)
         for problem in self.problems:
@@ -139,7 +149,18 @@ class ReaderApp(App[None]):
         if folder == self.folder:
             return
         self.folder = folder
-        self.switch_screen(MainScreen(folder, self.store, self.writer, self.settings))
+        # Each other library opens in a mode of its own, the one shown is removed
+        # (its screens unmounted: it stops following its folder). Textual's default
+        # mode, the first library's, cannot be removed: its screen only lets go.
+        shown, screen = self.current_mode, self.screen
+        mode = f"library-{next(self._modes_made)}"
+        self.add_mode(mode, self._main_screen_of(folder))
+        self.switch_mode(mode)
+        try:
+            self.remove_mode(shown)
+        except UnknownModeError:
+            if isinstance(screen, MainScreen):
+                screen.let_go()
 
     def on_app_focus(self) -> None:
         """Back in the terminal: show what another copy of aireader may have changed."""
