@@ -557,3 +557,21 @@ def test_reading_time_follows_the_length_of_the_text() -> None:
     cjk = article("---\ntitle: T\n---\n" + "视频生成模型" * 80 + "\n")
     assert abs(cjk.words - 480) <= 5
     assert article("---\ntitle: T\n---\n\n").words == 0
+
+
+def test_reading_a_file_without_deriving_gives_what_the_index_parsed(tmp_path: Path) -> None:
+    """The reading pane parses a file with ``derive=False``: the same text and fields
+    as the index's parse, without the word count, identity and guessed language."""
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\ntitle: Uma nota\ndate: 2024-03-01\ntags: [a, b]\n---\n\n"
+        "# Uma nota\n\nO modelo de vídeo é aberto, e o código também está disponível.\n",
+        encoding="utf-8",
+    )
+    full = parse_file(path, tmp_path)
+    light = parse_file(path, tmp_path, derive=False)
+    assert isinstance(full, Article) and isinstance(light, Article)
+    for name in ("title", "body", "format", "date", "tags", "author", "link", "relpath"):
+        assert getattr(light, name) == getattr(full, name), name
+    assert full.words > 0 and full.identity and full.lang == "pt"
+    assert (light.words, light.identity, light.lang) == (0, "", None)

@@ -1639,7 +1639,7 @@ def _body(article: Article, root: Path) -> tuple[str, bool]:
     from aireader.core.article import Format
     from aireader.core.parse import parse_file, strip_leading_title
 
-    fresh = parse_file(article.path, root, relpath=article.relpath)
+    fresh = parse_file(article.path, root, relpath=article.relpath, derive=False)
     if not isinstance(fresh, Article):
         return "", False
     return strip_leading_title(fresh.body, fresh.title), fresh.format is Format.MARKDOWN

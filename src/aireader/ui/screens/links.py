@@ -85,7 +85,7 @@ class LinksScreen(ListModal[None]):
     def _read(self) -> None:
         from aireader.core.parse import parse_file
 
-        fresh = parse_file(self.article.path, self.root)
+        fresh = parse_file(self.article.path, self.root, derive=False)
         if isinstance(fresh, Article):
             found = links(fresh.body, fresh.format is Format.MARKDOWN, self.article.link)
             note = "This article has no links."

@@ -487,6 +487,7 @@ class MainScreen(Screen[None]):
             if not self._libraries_counted:
                 self._libraries_counted = True
                 self._count_libraries()
+                self._load_markdown()
         self.call_after_refresh(self._refresh_counts)
         self.call_after_refresh(self._ensure_footer)
         if shelf.skipped and not busy and not self._skips_announced:
@@ -496,6 +497,14 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=6,
             )
+
+    @work(thread=True, exclusive=True, group="warm-up")
+    def _load_markdown(self) -> None:
+        """Load the Markdown stack (markdown-it, Pygments' lexer table: some 50 ms)
+        once the library is in and nothing else is under way, so that the first
+        article opened does not wait for it."""
+        import rich.markdown  # noqa: F401
+        from textual.widgets import Markdown  # noqa: F401
 
     def set_text_index(self, shelf: Shelf, text_index: Index) -> None:
         """Where ``shelf``'s articles can be searched by their words (UI thread)."""

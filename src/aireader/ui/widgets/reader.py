@@ -85,7 +85,27 @@ def _parse_head(article: Article, root: Path) -> Article | Skipped:
     cut = head.rfind(b"\n")
     if cut > 0:
         head = head[: cut + 1]  # not in the middle of a character
-    return parse_bytes(head, article.path, article.relpath, mtime=article.mtime)
+    return parse_bytes(head, article.path, article.relpath, mtime=article.mtime, derive=False)
+
+
+def _prepare(article: Article, root: Path) -> tuple[Article, str, list[str], bool] | Skipped:
+    """What the reading pane shows of ``article``, read afresh: the file parsed, its
+    text (for the extract), the pieces to draw, and whether it is drawn as a long
+    text. All the work on the whole text, done here, off the event loop."""
+    from aireader.core.parse import parse_file, strip_leading_title
+
+    if article.size > HEAD_BYTES:  # read (and decode, and clean) only what is shown
+        fresh = _parse_head(article, root)
+    else:
+        fresh = parse_file(article.path, root, derive=False)
+    if not isinstance(fresh, Article):
+        return fresh
+    body = shown = strip_leading_title(fresh.body, fresh.title)
+    if fresh.format is Format.MARKDOWN and "![" in body:
+        from aireader.core.links import images_shown
+
+        shown = images_shown(body)
+    return fresh, body, chunks(_short_lines(shown[:MAX_SHOWN])), len(shown) > LONG
 
 
 def _short_lines(text: str) -> str:
@@ -246,20 +266,15 @@ class Reader(VerticalScroll, can_focus=True):
 
         A newer ``show`` cancels this, so a long document never holds up the next.
         """
-        from aireader.core.parse import parse_file, strip_leading_title
-
-        if article.size > HEAD_BYTES:  # read (and decode, and clean) only what is shown
-            fresh = await asyncio.to_thread(_parse_head, article, root)
-        else:
-            fresh = await asyncio.to_thread(parse_file, article.path, root)
+        prepared = await asyncio.to_thread(_prepare, article, root)
         await self._clear_text()
-        if not isinstance(fresh, Article):
+        if isinstance(prepared, Skipped):
             notice = self.query_one("#notice", Static)
-            notice.update(Text(f"This file cannot be shown now: {fresh.reason}", "bold"))
+            notice.update(Text(f"This file cannot be shown now: {prepared.reason}", "bold"))
             notice.display = True
             self.post_message(self.Shown(article, None))
             return
-        body = strip_leading_title(fresh.body, fresh.title)
+        fresh, body, pieces, long = prepared
         self._body = (article, body)
         if self.extracting:
             self._show_extract(article, fresh.title, body)
@@ -274,12 +289,7 @@ class Reader(VerticalScroll, can_focus=True):
                 )
             )
             notice.display = True
-        if fresh.format is Format.MARKDOWN and "![" in body:
-            from aireader.core.links import images_shown
-
-            body = images_shown(body)
-        pieces = chunks(_short_lines(body[:MAX_SHOWN]))
-        if len(body) > LONG:
+        if long:
             long_text = self.query_one("#long", LongText)
             long_text.display = True
             await self._render_long(long_text, pieces, fresh.format is Format.MARKDOWN)
