@@ -112,7 +112,7 @@ async def test_a_vanished_folder_keeps_what_was_shown(tmp_path: Path) -> None:
 
 
 async def test_the_footer_shows_the_keys_on_a_cold_and_a_warm_start(tmp_path: Path) -> None:
-    from textual.widgets import Footer
+    from aireader.ui.widgets.key_bar import KeyBar
 
     folder = tmp_path / "lib"
     folder.mkdir()
@@ -120,7 +120,8 @@ async def test_the_footer_shows_the_keys_on_a_cold_and_a_warm_start(tmp_path: Pa
     for start in ("cold", "warm"):  # the second run finds the index the first one built
         async with running(folder, tmp_path) as (app, pilot):
             await pilot.pause()
-            footer = app.screen.query_one(Footer)
-            keys = " ".join(str(key.render()) for key in footer.children)
+            footer = app.screen.query_one(KeyBar)
+            keys = str(footer.render())
             assert "Quit" in keys and "Next unread" in keys, (start, keys)
             assert footer.region.height == 1, start
+            assert footer.region.y == app.size.height - 1, start  # the last line

@@ -345,6 +345,24 @@ async def test_configured_libraries_are_listed_with_counts_and_open_on_enter(
         assert len(s.app.screen_stack) == 1  # the libraries shown before are gone
 
 
+async def test_other_libraries_are_counted_on_a_start_that_finds_nothing_changed(
+    folder: Path, state_path: Path, tmp_path: Path
+) -> None:
+    other = write_library(
+        tmp_path / "reading",
+        {"one.md": "---\ntitle: Other one\ndate: 2024-01-02\n---\n\nText one.\n"},
+    )
+    async with running(other, state_path):
+        pass
+    settings = Settings(folders=(folder, other))
+    for start in ("first", "warm"):  # the second start finds the index as it was left
+        async with running(folder, state_path, settings=settings) as s:
+            await s.app.workers.wait_for_complete()
+            await s.pilot.pause()
+            reading_row = next(line for line in s.text(s.sidebar).splitlines() if "reading" in line)
+            assert reading_row.strip("│ ").split()[-1] == "1/1", (start, reading_row)
+
+
 async def test_a_link_number_of_two_digits_is_typed_as_two_keys(
     folder: Path, state_path: Path
 ) -> None:

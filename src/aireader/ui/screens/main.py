@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from aireader import paths
@@ -35,6 +34,7 @@ from aireader.core.text import neutralise_line
 from aireader.core.views import ALL, View, plural, summary_line
 from aireader.ui.feed import FIRST_PAINT, LibraryFeed
 from aireader.ui.widgets.article_list import ArticleList
+from aireader.ui.widgets.key_bar import KeyBar
 from aireader.ui.widgets.query_bar import QueryBar
 from aireader.ui.widgets.reader import Reader
 from aireader.ui.widgets.status_bar import StatusBar
@@ -225,6 +225,9 @@ class MainScreen(Screen[None]):
         ),
     ]
 
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str] = "KeyBar"
+    """A zoomed pane (z) keeps the keys in sight."""
+
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Search", "search", "Filter the list by words, phrases, tags, dates…"),
         ("Save search", "save_search", "Keep the current search in the sidebar"),
@@ -299,6 +302,7 @@ class MainScreen(Screen[None]):
                     yield ArticleList(id="articles")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
+        yield KeyBar()
 
     STACK_BELOW = 140
     """Narrower than this, the reading pane goes under the list instead of beside it."""
@@ -325,24 +329,11 @@ class MainScreen(Screen[None]):
         self._show_status()
         self.call_after_refresh(_collect_again)
         if self._first_paint():
-            # Titles are in the first frame: the worker and the footer (a widget
-            # per key) wait for it to be out, so neither holds it up.
-            self.call_after_refresh(self._after_first_frame)
+            # Titles are in the first frame: the worker waits for it to be out.
+            self.call_after_refresh(self.load, painted=True)
         else:
-            # Nothing cached: the titles come from the worker, so it starts now
-            # (the footer follows the first titles, see show_shelf).
+            # Nothing cached: the titles come from the worker, so it starts now.
             self.load(painted=False)
-
-    def _after_first_frame(self) -> None:
-        self.load(painted=True)
-        self._ensure_footer()
-
-    def _ensure_footer(self) -> None:
-        if not self.query(Footer):
-            self.mount(Footer())
-            # A footer mounted late must be told the keys: it builds its entries
-            # when bindings change, which already happened before it existed.
-            self.call_after_refresh(self.refresh_bindings)
 
     # -- loading ---------------------------------------------------------------
 
@@ -483,13 +474,8 @@ class MainScreen(Screen[None]):
         else:
             self._apply_view(self.current_view, keep=keep)
         if not busy:
-            self._count_saved()
-            if not self._libraries_counted:
-                self._libraries_counted = True
-                self._count_libraries()
-                self._load_markdown()
+            self._settled()
         self.call_after_refresh(self._refresh_counts)
-        self.call_after_refresh(self._ensure_footer)
         if shelf.skipped and not busy and not self._skips_announced:
             self._skips_announced = True
             self.notify(
@@ -499,12 +485,16 @@ class MainScreen(Screen[None]):
             )
 
     @work(thread=True, exclusive=True, group="warm-up")
-    def _load_markdown(self) -> None:
-        """Load the Markdown stack (markdown-it, Pygments' lexer table: some 50 ms)
-        once the library is in and nothing else is under way, so that the first
-        article opened does not wait for it."""
+    def _load_readers(self) -> None:
+        """Load what opening an article needs, once the library is in and nothing
+        else is under way, so that the first article opened does not wait for it:
+        the parser (YAML, front matter: a start that parsed nothing has not loaded
+        it) and the Markdown stack (markdown-it, Pygments' lexer table); some
+        100 ms in all."""
         import rich.markdown  # noqa: F401
         from textual.widgets import Markdown  # noqa: F401
+
+        import aireader.core.parse  # noqa: F401
 
     def set_text_index(self, shelf: Shelf, text_index: Index) -> None:
         """Where ``shelf``'s articles can be searched by their words (UI thread)."""
@@ -520,6 +510,17 @@ class MainScreen(Screen[None]):
         self.is_loading = bool(busy)
         self.query_one(ArticleList).empty_message = busy.capitalize() or "No articles here."
         self._show_status()
+        if not busy:  # e.g. a start that found nothing changed: no new shelf comes
+            self._settled()
+
+    def _settled(self) -> None:
+        """The library is in and nothing is under way: count what the sidebar counts
+        in the background, and, the first time, what only idle time should pay for."""
+        self._count_saved()
+        if not self._libraries_counted:
+            self._libraries_counted = True
+            self._count_libraries()
+            self._load_readers()
 
     @work(thread=True, exclusive=True, group="reload-states")
     def reload_states(self) -> None:
