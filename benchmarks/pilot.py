@@ -1,4 +1,4 @@
-"""In-process measures with Textual's Pilot: key presses, and opening a long article.
+"""An in-process measure with Textual's Pilot: key presses in the article list.
 
 Each measure runs aireader's :class:`ReaderApp` headless (``app.run_test``) in
 this process. :mod:`benchmarks.run` starts this module as a child process, one
@@ -7,7 +7,6 @@ measure per child, so that a hang, a crash or a changed app API costs one figure
 library loaded here does not weigh on the runner::
 
     python -m benchmarks.pilot keys FOLDER --count N [--presses 100]
-    python -m benchmarks.pilot open FOLDER --count N --title T --first-words W
 
 The result is one line on stdout, ``BENCH-RESULT {json}``; a failure is reported
 the same way, as ``{"error": "..."}``.
@@ -62,17 +61,6 @@ def _unescape(text: str) -> str:
     import html
 
     return html.unescape(text).replace("\xa0", " ")
-
-
-def region_text(app: Any, widget: Any) -> str:
-    """The text a widget's region of the screen shows, lines joined by spaces."""
-    region = widget.region
-    lines = screen_lines(app)[region.y : region.y + region.height]
-    return " ".join(line[region.x : region.x + region.width] for line in lines)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split())
 
 
 async def wait_loaded(app: Any, pilot: Any, count: int, timeout: float) -> float:
@@ -201,76 +189,19 @@ async def _bursts(app: Any, article_list: Any, presses: int, timeout: float) -> 
     return times
 
 
-async def measure_open(
-    folder: Path, count: int, title: str, first_words: str, timeout: float, show_timeout: float
-) -> dict[str, Any]:
-    """Time from pressing Enter on the article titled ``title`` until its start shows."""
-    async with running_app(folder) as (app, pilot):
-        await wait_loaded(app, pilot, count, timeout)
-        article_list = _article_list(app)
-        for _ in range(count):
-            current = article_list.current
-            if current is not None and getattr(current, "title", None) == title:
-                break
-            await pilot.press("j")
-        else:
-            raise MeasureError(f"no article titled {title!r} in the list")
-        try:
-            reader = app.screen.query_one("#reader")
-        except Exception as exc:
-            raise MeasureError(f"no #reader on the screen: {exc}") from exc
-        wanted = _normal(first_words)
-        if wanted in _normal(region_text(app, reader)):
-            raise MeasureError("the article's first words show before it is opened")
-        # Press in a task, so the screen is polled while the app works on the key.
-        started = time.perf_counter()
-        press = asyncio.create_task(pilot.press("enter"))
-        shown: float | None = None
-        while shown is None:
-            if wanted in _normal(region_text(app, reader)):
-                shown = time.perf_counter() - started
-            elif time.perf_counter() - started > show_timeout:
-                break  # reported as "more than show_timeout"
-            else:
-                await asyncio.sleep(0.01)
-        settled: float | None = None
-        if shown is not None:
-            try:
-                await asyncio.wait_for(press, timeout)  # let the app settle before it exits
-                settled = time.perf_counter() - started
-            except TimeoutError:
-                pass
-        else:
-            press.cancel()
-    return {"visible_s": shown, "show_timeout_s": show_timeout, "press_returned_s": settled}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.pilot", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("measure", choices=("keys", "open"))
+    parser.add_argument("measure", choices=("keys",))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--count", type=int, required=True, help="articles in the folder")
     parser.add_argument("--presses", type=int, default=100)
-    parser.add_argument("--title", default="")
-    parser.add_argument("--first-words", default="")
     parser.add_argument("--timeout", type=float, default=900.0, help="for loading the library")
-    parser.add_argument("--show-timeout", type=float, default=10.0, help="for the article to show")
     args = parser.parse_args(argv)
     result: dict[str, Any]
     try:
-        if args.measure == "keys":
-            coro = measure_keys(args.folder, args.count, args.presses, args.timeout)
-        else:
-            coro = measure_open(
-                args.folder,
-                args.count,
-                args.title,
-                args.first_words,
-                args.timeout,
-                args.show_timeout,
-            )
+        coro = measure_keys(args.folder, args.count, args.presses, args.timeout)
         result = asyncio.run(coro)
     except MeasureError as exc:
         result = {"error": str(exc)}

@@ -430,6 +430,12 @@ class PtySession:
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
 
+    def settle(self, seconds: float) -> None:
+        """Keep reading (and modelling the screen) for ``seconds``, whatever comes."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0 and self.pump(left):
+            pass
+
     # -- the process ----------------------------------------------------------------
 
     def _reap(self) -> None:
