@@ -10,6 +10,7 @@ that whatever it accepts, it reads exactly as PyYAML does.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -48,6 +49,13 @@ def _plain(text: str) -> Any:
         return None
     if value[0] in _PLAIN_START_BAD or ": " in value or " #" in value or value.endswith(":"):
         raise _NotFast
+    return _typed(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed(value: str) -> Any:
+    """A plain scalar's value, as YAML 1.1 types it (tags and names recur from file
+    to file, and the resolver is a loop over regular expressions: kept)."""
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
     if tag == _STR_TAG:
         return value

@@ -11,6 +11,7 @@ unknown language is better than a wrong one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 SAMPLE = 1_000
 """Characters of the text looked at: plenty for a language, cheap at 100,000 articles."""
@@ -58,6 +59,8 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+"""``_WORD`` for lower-case ASCII text, where it matches the same, twice as fast."""
 _OTHER_SCRIPT = re.compile("|".join(pattern.pattern for _, pattern in _SCRIPTS))
 """Any letter of a script other than Latin."""
 _IN: dict[str, tuple[str, ...]] = {}
@@ -118,10 +121,12 @@ def detect(text: str) -> str | None:
                 if lang == "ru" and _UKRAINIAN.search(sample):
                     return "uk"
                 return lang
+    lower = sample.lower()
+    counts = Counter((_ASCII_WORD if lower.isascii() else _WORD).findall(lower))
     scores = dict.fromkeys(_PROFILES, 0)
-    for word in _WORD.findall(sample.lower()):
-        for lang in _IN.get(word, ()):
-            scores[lang] += 1
+    for word in counts.keys() & _IN.keys():  # the few common words, each once
+        for lang in _IN[word]:
+            scores[lang] += counts[word]
     best = max(scores, key=lambda lang: scores[lang])
     if scores[best] < MIN_HITS:
         return None

@@ -565,7 +565,10 @@ def parse_file(
             if stat.st_size > MAX_FILE_BYTES:
                 mib = stat.st_size / 1024 / 1024
                 return Skipped(path, relpath, f"too large ({mib:.0f} MiB; limit 64 MiB)")
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # As much as the file holds: read(64 MiB) would allocate 64 MiB first.
+            data = handle.read(stat.st_size + 1)
+            if len(data) > stat.st_size:  # it grew since: read on, up to the limit
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         return Skipped(path, relpath, f"cannot read: {exc.strerror or exc}")
     return parse_bytes(data, path, relpath, mtime=stat.st_mtime, keep_body=keep_body, derive=derive)
