@@ -20,14 +20,14 @@ import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
-from aireader.core.library import iter_entries
+from aireader.core.library import walk
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -547,15 +547,15 @@ class Index:
             known[rel] = (size, mtime_ns)
 
         folder_errors: list[Skipped] = []
-        todo: list[Path] = []
+        todo: list[str] = []
         stats: dict[str, tuple[int, int]] = {}
         seen: set[str] = set()
         unchanged = 0
         root = self.root
         prefix = len(str(root)) + 1
         early = 0  # files parsed during the walk
-        for path, info in iter_entries(root, folder_errors):
-            rel = str(path)[prefix:].replace(os.sep, "/")
+        for path, info in walk(root, folder_errors):
+            rel = path[prefix:].replace(os.sep, "/")
             seen.add(rel)
             key = (info.st_size, min(info.st_mtime_ns, _MAX_INT64))
             if known.get(rel) == key:
@@ -565,7 +565,7 @@ class Index:
             stats[rel] = key
             if not known and not early and len(todo) == FIRST_CHUNK:
                 first = self._reserve(len(todo))
-                self._write(_parse_chunk([str(p) for p in todo], str(root), first), stats)
+                self._write(_parse_chunk(todo, str(root), first), stats, known)
                 early = len(todo)
                 if on_progress is not None:
                     on_progress(early, 0)
@@ -577,7 +577,7 @@ class Index:
         done = early
         changed = {rel: previous[rel] for rel in stats if rel in previous}
         for batch in self._parse(todo[early:], workers, cancelled, changed):
-            self._write(batch, stats)
+            self._write(batch, stats, known)
             done += len(batch)
             if on_progress is not None:
                 on_progress(done, len(todo))
@@ -633,14 +633,14 @@ class Index:
 
     def _parse(
         self,
-        todo: list[Path],
+        todo: list[str],
         workers: int | None,
         cancelled: Callable[[], bool],
         previous: dict[str, tuple[int, str]],
     ) -> Iterator[list[tuple[object, ...]]]:
         cpus = workers if workers is not None else (os.cpu_count() or 1)
         root = str(self.root)
-        paths = [str(p) for p in todo]
+        paths = todo
         prefix = len(root) + 1
 
         def before(chunk: list[str]) -> dict[str, tuple[int, str]]:
@@ -745,8 +745,15 @@ class Index:
         _attach(self._conn, paths)
         return paths
 
-    def _write(self, rows: Iterable[tuple[object, ...]], stats: dict[str, tuple[int, int]]) -> None:
-        """Store parsed rows (see :func:`_parse_chunk`) in one transaction."""
+    def _write(
+        self,
+        rows: Iterable[tuple[object, ...]],
+        stats: dict[str, tuple[int, int]],
+        known: Container[str] | None = None,
+    ) -> None:
+        """Store parsed rows (see :func:`_parse_chunk`) in one transaction, in place
+        of what was stored for the same files. ``known``: the files that may have
+        something stored (None: any may); the others need no looking up."""
         articles, texts, skipped = [], [], []
         for row in rows:
             if len(row) == 2:
@@ -762,17 +769,20 @@ class Index:
                     self._term_docs.update(_keys_of(str(terms)))
                     self._to_derive.add(int(str(row[0])))
         rels = [(str(row[1]),) for row in articles] + [(str(row[0]),) for row in skipped]
+        if known is not None:
+            rels = [rel for rel in rels if rel[0] in known]
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._delete(rels, keep={int(str(row[0])) for row in articles})
+            # (OR REPLACE: another copy of aireader may have stored a file since.)
             conn.executemany(
-                f"INSERT INTO article (id, {_COLUMNS}, text_key, terms) "
+                f"INSERT OR REPLACE INTO article (id, {_COLUMNS}, text_key, terms) "
                 f"VALUES ({', '.join('?' * _ROW)})",
                 articles,
             )
             conn.executemany(_INSERT_TEXT.replace("article_text", "main.article_text"), texts)
-            conn.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)", skipped)
+            conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skipped)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -44,6 +44,13 @@ def iter_entries(
     loops end. Folders that cannot be read, and files and folders whose names
     are not valid UTF-8, are reported in ``errors``.
     """
+    for path, info in walk(root, errors):
+        yield Path(path), info
+
+
+def walk(root: Path, errors: list[Skipped] | None = None) -> Iterator[tuple[str, os.stat_result]]:
+    """:func:`iter_entries`, with each file's path as text (a ``Path`` per file
+    costs a sync of 100,000 files a second and a half)."""
     root = root.resolve()
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[tuple[int, int]] = set()
@@ -52,7 +59,7 @@ def iter_entries(
         seen_dirs.add((st.st_dev, st.st_ino))
     except OSError:
         return
-    stack = [root]
+    stack = [str(root)]
     while stack:
         folder = stack.pop()
         try:
@@ -60,17 +67,19 @@ def iter_entries(
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
             if errors is not None:
-                rel = folder.relative_to(root).as_posix()
-                errors.append(Skipped(folder, rel, f"cannot read folder: {exc.strerror or exc}"))
+                rel = Path(folder).relative_to(root).as_posix()
+                errors.append(
+                    Skipped(Path(folder), rel, f"cannot read folder: {exc.strerror or exc}")
+                )
             continue
         subfolders = []
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(entry.path)
             try:
                 if entry.is_symlink():
-                    target = path.resolve()
+                    target = Path(entry.path).resolve()
                     if not target.is_relative_to(root) or not target.exists():
                         continue
                 info = entry.stat()  # follows a link already known to stay inside
@@ -80,20 +89,20 @@ def iter_entries(
             if stat.S_ISDIR(info.st_mode):
                 if key not in seen_dirs:
                     seen_dirs.add(key)
-                    if _storable(entry.name, path, root, errors):
-                        subfolders.append(path)
+                    if _storable(name, entry.path, root, errors):
+                        subfolders.append(entry.path)
             elif (
                 stat.S_ISREG(info.st_mode)
-                and path.suffix.lower() in EXTENSIONS
+                and os.path.splitext(name)[1].lower() in EXTENSIONS
                 and key not in seen_files
             ):
                 seen_files.add(key)
-                if _storable(entry.name, path, root, errors):
-                    yield path, info
+                if _storable(name, entry.path, root, errors):
+                    yield entry.path, info
         stack.extend(reversed(subfolders))
 
 
-def _storable(name: str, path: Path, root: Path, errors: list[Skipped] | None) -> bool:
+def _storable(name: str, path: str, root: Path, errors: list[Skipped] | None) -> bool:
     """True when ``name`` is valid Unicode text; else report it in ``errors``.
 
     A name that is not valid UTF-8 (an old archive's) comes from the file system
@@ -106,13 +115,15 @@ def _storable(name: str, path: Path, root: Path, errors: list[Skipped] | None) -
         name.encode("utf-8")
     except UnicodeEncodeError:
         if errors is not None:
-            rel = path.relative_to(root).as_posix()
+            rel = Path(path).relative_to(root).as_posix()
             try:
                 raw = rel.encode("utf-8", "surrogateescape")
             except UnicodeEncodeError:  # a lone surrogate that stands for no byte
                 raw = rel.encode("utf-8", "surrogatepass")
             shown = raw.decode("utf-8", "backslashreplace")
-            errors.append(Skipped(path, shown, "name is not valid UTF-8; rename it to load it"))
+            errors.append(
+                Skipped(Path(path), shown, "name is not valid UTF-8; rename it to load it")
+            )
         return False
     return True
 
