@@ -633,14 +633,13 @@ class Index:
 
     def _parse(
         self,
-        todo: list[str],
+        paths: list[str],
         workers: int | None,
         cancelled: Callable[[], bool],
         previous: dict[str, tuple[int, str]],
     ) -> Iterator[list[tuple[object, ...]]]:
         cpus = workers if workers is not None else (os.cpu_count() or 1)
         root = str(self.root)
-        paths = todo
         prefix = len(root) + 1
 
         def before(chunk: list[str]) -> dict[str, tuple[int, str]]:
@@ -652,7 +651,7 @@ class Index:
         def here(chunk: list[str]) -> list[tuple[object, ...]]:
             return _parse_chunk(chunk, root, self._reserve(len(chunk)), (), before(chunk))
 
-        if len(todo) < PARALLEL_FROM or cpus < 2:
+        if len(paths) < PARALLEL_FROM or cpus < 2:
             for start in range(0, len(paths), BATCH):
                 if cancelled():
                     raise SyncCancelled

@@ -421,17 +421,17 @@ class MainScreen(Screen[None]):
             index.close()
 
     def on_unmount(self) -> None:
-        self.let_go()
-
-    def let_go(self) -> None:
-        """Stop working for this library (another is shown now): stop loading and
-        following it, keep the reading position, free what was loaded."""
-        self.workers.cancel_node(self)
         if self._first_index is not None:  # gone before the loading worker started
             self._first_index.close()
             self._first_index = None
         self._stop_following.set()
         self._save_position(show=False)
+
+    def let_go(self) -> None:
+        """Stop working for this library, which stays mounted while another is shown
+        (see ``ReaderApp.open_library``): what unmounting does, and free what was loaded."""
+        self.workers.cancel_node(self)
+        self.on_unmount()
         self.shelf = Shelf(self.folder)
         self._text_index = self._searcher = None
         for article_list in self.query(ArticleList):
