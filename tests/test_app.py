@@ -228,8 +228,13 @@ async def running(
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
     try:
         async with app.run_test(size=size) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            # Loading ends by starting background work of its own (counts, warm-up),
+            # whose results arrive a frame later: wait until none is left.
+            for _ in range(10):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if not any(worker.is_running for worker in app.workers):
+                    break
             session = Session(app, pilot, store, notes, opened)
             assert not session.screen.is_loading
             yield session
