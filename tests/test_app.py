@@ -229,9 +229,12 @@ async def running(
     try:
         async with app.run_test(size=size) as pilot:
             # Loading ends by starting background work of its own (counts, warm-up),
-            # whose results arrive a frame later: wait until none is left.
+            # and the sidebar takes each new shelf's counts after the next refresh
+            # (call_after_refresh): a pause lets that refresh happen, a second one
+            # runs what it scheduled. Wait until a round of both starts no worker.
             for _ in range(10):
                 await app.workers.wait_for_complete()
+                await pilot.pause()
                 await pilot.pause()
                 if not any(worker.is_running for worker in app.workers):
                     break

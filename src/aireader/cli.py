@@ -23,7 +23,6 @@ import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -910,18 +909,25 @@ def _query(text: str) -> Query:
         raise _Failure(f"bad query: {neutralise_line(str(exc))}") from None
 
 
-@dataclass
 class _Found:
     """What a command found in the library."""
 
-    articles: list[Article]
-    """Every article, in the index's order (newest first)."""
-    hits: list[int]
-    """Positions in :attr:`articles` of those found, best match first when a query's
-    words ranked them, else in the library's order."""
-    states: dict[str, ArticleState]
-    skipped: list[Skipped]
-    root: Path
+    def __init__(
+        self,
+        articles: list[Article],
+        hits: list[int],
+        states: dict[str, ArticleState],
+        skipped: list[Skipped],
+        root: Path,
+    ) -> None:
+        self.articles = articles
+        """Every article, in the index's order (newest first)."""
+        self.hits = hits
+        """Positions in :attr:`articles` of those found, best match first when a query's
+        words ranked them, else in the library's order."""
+        self.states = states
+        self.skipped = skipped
+        self.root = root
 
     def state(self, article: Article) -> ArticleState:
         return self.states.get(article.identity, UNTOUCHED)
@@ -1108,9 +1114,9 @@ def _mark(args: argparse.Namespace) -> int:
     for article in changed:
         before = found.state(article)
         if field == "read":
-            after = replace(before, read=value, read_set_at=when)
+            after = before.replace(read=value, read_set_at=when)
         else:
-            after = replace(before, bookmarked=value, bookmark_set_at=when)
+            after = before.replace(bookmarked=value, bookmark_set_at=when)
         if args.json:
             out.write(json.dumps(article_record(article, after), ensure_ascii=ascii_json) + "\n")
         else:

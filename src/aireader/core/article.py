@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+
+from aireader.core.record import Record
 
 WORDS_PER_MINUTE = 230
 _CJK_CLASS = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
@@ -51,12 +52,16 @@ EXTENSIONS: dict[str, Format] = {  # the files a library is made of
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleDate:
+class ArticleDate(Record):
     """A date as the file gave it: a whole day, or a moment with or without an offset."""
 
+    __slots__ = ("day_only", "value")
     value: datetime
-    day_only: bool = False
+    day_only: bool
+
+    def __init__(self, value: datetime, day_only: bool = False) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "day_only", day_only)
 
     def isoformat(self) -> str:
         """ISO 8601, keeping the offset the file gave (none for a naive time)."""
@@ -114,10 +119,31 @@ def count_words(text: str) -> int:
     return words
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
+class Article(Record):
     """One article, parsed from one file. Plain data; no I/O."""
 
+    __slots__ = (
+        "author",
+        "body",
+        "date",
+        "date_source",
+        "draft",
+        "format",
+        "identity",
+        "lang",
+        "link",
+        "location",
+        "mtime",
+        "relpath",
+        "size",
+        "source",
+        "summary",
+        "tag_keys",
+        "tags",
+        "title",
+        "topics",
+        "words",
+    )  # fmt: skip
     location: str
     """Absolute path of the file, as text (a Path per article costs memory at 100k)."""
     relpath: str
@@ -126,23 +152,70 @@ class Article:
     body: str
     format: Format
     identity: str
-    date: ArticleDate | None = None
-    date_source: DateSource | None = None
-    tags: tuple[str, ...] = ()
-    author: str | None = None
-    source: str | None = None
+    date: ArticleDate | None
+    date_source: DateSource | None
+    tags: tuple[str, ...]
+    author: str | None
+    source: str | None
     """The site the article came from, as its front matter names it."""
-    summary: str | None = None
-    lang: str | None = None
-    draft: bool = False
-    link: str | None = None
-    size: int = 0
-    mtime: float = 0.0
-    words: int = 0
-    tag_keys: tuple[str, ...] = field(default=(), compare=False)
-    """The grouping key of each tag (derived from ``tags``; computed once)."""
-    topics: tuple[str, ...] = ()
+    summary: str | None
+    lang: str | None
+    draft: bool
+    link: str | None
+    size: int
+    mtime: float
+    words: int
+    tag_keys: tuple[str, ...]
+    """The grouping key of each tag (derived from ``tags`` when not given)."""
+    topics: tuple[str, ...]
     """Key terms derived from the text, for an article with no tags (never mixed with them)."""
+
+    def __init__(
+        self,
+        location: str,
+        relpath: str,
+        title: str,
+        body: str,
+        format: Format,
+        identity: str,
+        date: ArticleDate | None = None,
+        date_source: DateSource | None = None,
+        tags: tuple[str, ...] = (),
+        author: str | None = None,
+        source: str | None = None,
+        summary: str | None = None,
+        lang: str | None = None,
+        draft: bool = False,
+        link: str | None = None,
+        size: int = 0,
+        mtime: float = 0.0,
+        words: int = 0,
+        tag_keys: tuple[str, ...] = (),
+        topics: tuple[str, ...] = (),
+    ) -> None:
+        if tags and not tag_keys:
+            tag_keys = tuple(dict.fromkeys(tag_key(t) for t in tags))
+        set_ = object.__setattr__
+        set_(self, "location", location)
+        set_(self, "relpath", relpath)
+        set_(self, "title", title)
+        set_(self, "body", body)
+        set_(self, "format", format)
+        set_(self, "identity", identity)
+        set_(self, "date", date)
+        set_(self, "date_source", date_source)
+        set_(self, "tags", tags)
+        set_(self, "author", author)
+        set_(self, "source", source)
+        set_(self, "summary", summary)
+        set_(self, "lang", lang)
+        set_(self, "draft", draft)
+        set_(self, "link", link)
+        set_(self, "size", size)
+        set_(self, "mtime", mtime)
+        set_(self, "words", words)
+        set_(self, "tag_keys", tag_keys)
+        set_(self, "topics", topics)
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -153,11 +226,6 @@ class Article:
     def path(self) -> Path:
         """Absolute path of the file."""
         return Path(self.location)
-
-    def __post_init__(self) -> None:
-        if self.tags and not self.tag_keys:
-            keys = tuple(dict.fromkeys(tag_key(t) for t in self.tags))
-            object.__setattr__(self, "tag_keys", keys)
 
     @property
     def origin(self) -> str | None:
@@ -173,10 +241,15 @@ class Article:
         return self.date.sort_key if self.date else self.mtime
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(Record):
     """A file that looked like an article but could not be loaded, and why."""
 
+    __slots__ = ("path", "reason", "relpath")
     path: Path
     relpath: str
     reason: str
+
+    def __init__(self, path: Path, relpath: str, reason: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "relpath", relpath)
+        object.__setattr__(self, "reason", reason)

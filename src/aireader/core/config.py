@@ -16,9 +16,10 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from aireader.core.record import Record
 
 CONFIG_ENV = "AIREADER_CONFIG"
 CONFIG_FILE = "config.toml"
@@ -28,21 +29,51 @@ DEFAULT_DATE_FORMAT = "%b %d"
 """The list's date for this year's articles (older ones add the year)."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Every setting, with its default."""
 
-    folders: tuple[Path, ...] = ()
+    __slots__ = (
+        "date_format",
+        "folders",
+        "keys",
+        "mark_read_on_open",
+        "origin",
+        "sidebar",
+        "sort",
+        "theme",
+    )  # fmt: skip
+    folders: tuple[Path, ...]
     """Library folders; the first is opened when none is given (none: the bundled one)."""
-    theme: str = DEFAULT_THEME
-    mark_read_on_open: bool = True
-    sort: str = "newest"
-    date_format: str = DEFAULT_DATE_FORMAT
-    sidebar: bool = True
-    keys: dict[str, str] = field(default_factory=dict)
+    theme: str
+    mark_read_on_open: bool
+    sort: str
+    date_format: str
+    sidebar: bool
+    keys: dict[str, str]
     """Binding id (``main.next_unread``, ``list.down``…) to keys (``"n,J"``)."""
-    origin: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str]
     """Where each setting that is not a default came from (for ``config show``)."""
+
+    def __init__(
+        self,
+        folders: tuple[Path, ...] = (),
+        theme: str = DEFAULT_THEME,
+        mark_read_on_open: bool = True,
+        sort: str = "newest",
+        date_format: str = DEFAULT_DATE_FORMAT,
+        sidebar: bool = True,
+        keys: dict[str, str] | None = None,
+        origin: dict[str, str] | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "folders", folders)
+        set_(self, "theme", theme)
+        set_(self, "mark_read_on_open", mark_read_on_open)
+        set_(self, "sort", sort)
+        set_(self, "date_format", date_format)
+        set_(self, "sidebar", sidebar)
+        set_(self, "keys", keys if keys is not None else {})
+        set_(self, "origin", origin if origin is not None else {})
 
 
 ENV: dict[str, str] = {
@@ -320,7 +351,7 @@ def _apply(
         origin[key] = source.name()
     if not changes:
         return settings
-    return replace(settings, **changes, origin=origin)
+    return settings.replace(**changes, origin=origin)
 
 
 def _plain(value: Any) -> Any:

@@ -21,13 +21,13 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aireader.core.article import Article, ArticleDate, DateSource, Format, Skipped, tag_key
 from aireader.core.library import walk
+from aireader.core.record import Record
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -127,14 +127,23 @@ def index_path(root: Path, cache_dir: Path) -> Path:
     return cache_dir / "index" / f"{name}-{digest}.sqlite3"
 
 
-@dataclass(frozen=True, slots=True)
-class SyncResult:
+class SyncResult(Record):
     """What a sync found changed on disk."""
 
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
+    __slots__ = ("added", "changed", "removed", "unchanged")
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+    def __init__(
+        self, added: int = 0, changed: int = 0, removed: int = 0, unchanged: int = 0
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "added", added)
+        set_(self, "changed", changed)
+        set_(self, "removed", removed)
+        set_(self, "unchanged", unchanged)
 
     @property
     def any(self) -> bool:

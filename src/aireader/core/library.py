@@ -6,10 +6,10 @@ import os
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from aireader.core.article import EXTENSIONS, Article, Skipped, tag_key
+from aireader.core.record import Record
 
 
 class NotAFolder(ValueError):
@@ -128,24 +128,32 @@ def _storable(name: str, path: str, root: Path, errors: list[Skipped] | None) ->
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class TagGroup:
+class TagGroup(Record):
     """All spellings of one tag, shown under the most common one."""
 
+    __slots__ = ("count", "key", "name")
     key: str
     name: str
     count: int
 
+    def __init__(self, key: str, name: str, count: int) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "count", count)
 
-@dataclass
+
 class Library:
     """The loaded contents of one folder: articles newest first, and what was skipped."""
 
-    root: Path
-    articles: list[Article] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        root: Path,
+        articles: list[Article] | None = None,
+        skipped: list[Skipped] | None = None,
+    ) -> None:
+        self.root = root
+        self.articles = articles if articles is not None else []
+        self.skipped = skipped if skipped is not None else []
         self.sort()
 
     def sort(self) -> None:

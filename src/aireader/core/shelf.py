@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,23 @@ LANG_SAMPLE = 2_000
 """Articles (the newest) looked at for the library's usual language."""
 
 
-@dataclass
 class Shelf:
     """Articles, their state, tag groups and counts, for one library folder."""
 
-    root: Path
-    articles: list[Article] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    states: dict[str, ArticleState] = field(default_factory=dict)
-    ids: list[int] = field(default_factory=list)
-    """Each article's id in the index (for full-text search), when it came from one."""
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        root: Path,
+        articles: list[Article] | None = None,
+        skipped: list[Skipped] | None = None,
+        states: dict[str, ArticleState] | None = None,
+        ids: list[int] | None = None,
+    ) -> None:
+        self.root = root
+        self.articles = articles if articles is not None else []
+        self.skipped = skipped if skipped is not None else []
+        self.states = states if states is not None else {}
+        self.ids = ids if ids is not None else []
+        """Each article's id in the index (for full-text search), when it came from one."""
         library = Library(self.root, self.articles, [])
         self.groups: list[TagGroup] = library.tag_groups()
         self.topic_groups: list[TagGroup] = library.topic_groups()
@@ -111,7 +115,7 @@ class Shelf:
                 continue
             self._count(article, state, -1)
             changes: dict[str, Any] = {flag: value, stamp: when}
-            state = replace(state, **changes)
+            state = state.replace(**changes)
             self._count(article, state, +1)
             self.states[article.identity] = state
             changed.append(article)
@@ -119,7 +123,7 @@ class Shelf:
 
     def set_position(self, article: Article, position: float, when: float) -> None:
         """Remember how far into ``article`` the reader is (no count depends on it)."""
-        state = replace(self.state(article), position=position, position_set_at=when)
+        state = self.state(article).replace(position=position, position_set_at=when)
         self.states[article.identity] = state
 
     def replace_states(self, states: dict[str, ArticleState]) -> None:

@@ -24,12 +24,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from aireader.core.article import Article
+from aireader.core.record import Record
 
 SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
@@ -69,17 +69,41 @@ _RETRY_SECONDS = 30.0
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleState:
+class ArticleState(Record):
     """What the user has done with one article, and when each was last set."""
 
-    read: bool = False
-    read_set_at: float | None = None
-    bookmarked: bool = False
-    bookmark_set_at: float | None = None
-    position: float = 0.0
+    __slots__ = (
+        "bookmark_set_at",
+        "bookmarked",
+        "position",
+        "position_set_at",
+        "read",
+        "read_set_at"
+    )  # fmt: skip
+    read: bool
+    read_set_at: float | None
+    bookmarked: bool
+    bookmark_set_at: float | None
+    position: float
     """The fraction of the article scrolled past, 0..1."""
-    position_set_at: float | None = None
+    position_set_at: float | None
+
+    def __init__(
+        self,
+        read: bool = False,
+        read_set_at: float | None = None,
+        bookmarked: bool = False,
+        bookmark_set_at: float | None = None,
+        position: float = 0.0,
+        position_set_at: float | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "read", read)
+        set_(self, "read_set_at", read_set_at)
+        set_(self, "bookmarked", bookmarked)
+        set_(self, "bookmark_set_at", bookmark_set_at)
+        set_(self, "position", position)
+        set_(self, "position_set_at", position_set_at)
 
     @property
     def progress(self) -> float | None:
@@ -90,12 +114,16 @@ class ArticleState:
 UNTOUCHED = ArticleState()
 
 
-@dataclass(frozen=True, slots=True)
-class SavedSearch:
+class SavedSearch(Record):
     """A query the user keeps in the sidebar under a name."""
 
+    __slots__ = ("name", "query")
     name: str
     query: str
+
+    def __init__(self, name: str, query: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "query", query)
 
 
 class StoreError(RuntimeError):
@@ -109,10 +137,10 @@ class StateFileError(ValueError):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(Record):
     """What :meth:`Store.import_state` did, counted over the file's records."""
 
+    __slots__ = ("added", "searches", "unchanged", "updated")
     added: int
     """Articles whose identity was not in the store before."""
     updated: int
@@ -121,6 +149,13 @@ class ImportResult:
     """The file's other articles."""
     searches: int
     """Saved searches added or changed."""
+
+    def __init__(self, added: int, updated: int, unchanged: int, searches: int) -> None:
+        set_ = object.__setattr__
+        set_(self, "added", added)
+        set_(self, "updated", updated)
+        set_(self, "unchanged", unchanged)
+        set_(self, "searches", searches)
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
@@ -524,18 +559,48 @@ class Store:
 # -- the export format -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(Record):
     """One row of ``article_state``, as the export format and the merge see it."""
 
+    __slots__ = (
+        "bookmark_set_at",
+        "bookmarked",
+        "identity",
+        "path",
+        "position",
+        "position_set_at",
+        "read",
+        "read_set_at",
+    )  # fmt: skip
     identity: str
     path: str
-    read: bool = False
-    read_set_at: float | None = None
-    bookmarked: bool = False
-    bookmark_set_at: float | None = None
-    position: float = 0.0
-    position_set_at: float | None = None
+    read: bool
+    read_set_at: float | None
+    bookmarked: bool
+    bookmark_set_at: float | None
+    position: float
+    position_set_at: float | None
+
+    def __init__(
+        self,
+        identity: str,
+        path: str,
+        read: bool = False,
+        read_set_at: float | None = None,
+        bookmarked: bool = False,
+        bookmark_set_at: float | None = None,
+        position: float = 0.0,
+        position_set_at: float | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "identity", identity)
+        set_(self, "path", path)
+        set_(self, "read", read)
+        set_(self, "read_set_at", read_set_at)
+        set_(self, "bookmarked", bookmarked)
+        set_(self, "bookmark_set_at", bookmark_set_at)
+        set_(self, "position", position)
+        set_(self, "position_set_at", position_set_at)
 
     @classmethod
     def from_db(cls, row: Sequence[Any]) -> _Row:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from aireader.core.article import Article
+from aireader.core.record import Record
 from aireader.core.store import UNTOUCHED, ArticleState
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(Record):
     """What the article list shows: ``kind`` is all, unread, bookmarked, folder, tag or
     saved (a saved search: every article, filtered by the search)."""
 
+    __slots__ = ("kind", "tag")
     kind: str
-    tag: str = ""
+    tag: str
     """The tag's grouping key, for a tag view; the name, for a saved search or a folder."""
+
+    def __init__(self, kind: str, tag: str = "") -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "tag", tag)
 
     @property
     def id(self) -> str:
@@ -74,10 +78,20 @@ def filter_view(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(Record):
     """The numbers a person reads at a glance in the status bar and sidebar."""
 
+    __slots__ = (
+        "articles",
+        "bookmarked",
+        "folder_total",
+        "folder_unread",
+        "tag_total",
+        "tag_unread",
+        "topic_total",
+        "topic_unread",
+        "unread",
+    )  # fmt: skip
     articles: int
     unread: int
     bookmarked: int
@@ -89,6 +103,29 @@ class Counts:
     topic_total: Mapping[str, int]
     """Articles under each derived topic (by its key)."""
     topic_unread: Mapping[str, int]
+
+    def __init__(
+        self,
+        articles: int,
+        unread: int,
+        bookmarked: int,
+        tag_total: Mapping[str, int],
+        tag_unread: Mapping[str, int],
+        folder_total: Mapping[str, int],
+        folder_unread: Mapping[str, int],
+        topic_total: Mapping[str, int],
+        topic_unread: Mapping[str, int],
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "articles", articles)
+        set_(self, "unread", unread)
+        set_(self, "bookmarked", bookmarked)
+        set_(self, "tag_total", tag_total)
+        set_(self, "tag_unread", tag_unread)
+        set_(self, "folder_total", folder_total)
+        set_(self, "folder_unread", folder_unread)
+        set_(self, "topic_total", topic_total)
+        set_(self, "topic_unread", topic_unread)
 
 
 def count(articles: Sequence[Article], states: Mapping[str, ArticleState]) -> Counts:

@@ -3,7 +3,6 @@ saved searches, the library's folders (its sources), then every tag; each with c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from aireader.core.library import TagGroup
+from aireader.core.record import Record
 from aireader.core.views import ALL, BOOKMARKED, UNREAD, Counts, View
 
 MAX_FOLDERS = 40
@@ -22,14 +22,19 @@ SavedCount = tuple[int, int]
 """A saved search's hits and unread hits."""
 
 
-@dataclass(frozen=True)
-class LibraryEntry:
+class LibraryEntry(Record):
     """One of the user's library folders, as the sidebar lists it."""
 
+    __slots__ = ("counts", "current", "name")
     name: str
     counts: SavedCount | None
     """Articles and unread articles; None while not yet counted."""
     current: bool
+
+    def __init__(self, name: str, counts: SavedCount | None, current: bool) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "counts", counts)
+        object.__setattr__(self, "current", current)
 
 
 def _prompt(
