@@ -22,7 +22,7 @@ _CJK_CLASS = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
 
 
 @cache
-def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A CJK character, and a run of them. Compiled on first use: a class of such
     wide ranges takes milliseconds to compile, which start-up need not pay."""
     return re.compile(_CJK_CLASS), re.compile(_CJK_CLASS + "+")
@@ -112,7 +112,7 @@ def count_words(text: str) -> int:
     """Words for reading time: runs of non-space; each CJK character counts as a word."""
     words = len(text.split())
     if not text.isascii():
-        char, run = _cjk_patterns()
+        char, run = cjk_patterns()
         cjk = len(char.findall(text))
         if cjk:
             words += cjk - len(run.findall(text))

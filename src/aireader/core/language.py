@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 SAMPLE = 1_000
 """Characters of the text looked at: plenty for a language, cheap at 100,000 articles."""
@@ -46,23 +47,34 @@ _PROFILES: dict[str, frozenset[str]] = {
     }.items()
 }
 
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: only Japanese writes it
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
-    ("zh", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("hi", re.compile(r"[\u0900-\u097f]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+_SCRIPT_CLASSES = (
+    ("ja", r"[\u3040-\u30ff]"),  # kana: only Japanese writes it
+    ("ko", r"[\uac00-\ud7af\u1100-\u11ff]"),
+    ("zh", r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    ("ru", r"[\u0400-\u04ff]"),
+    ("ar", r"[\u0600-\u06ff]"),
+    ("el", r"[\u0370-\u03ff]"),
+    ("he", r"[\u0590-\u05ff]"),
+    ("hi", r"[\u0900-\u097f]"),
+    ("th", r"[\u0e00-\u0e7f]"),
 )
+
+
+@cache
+def _scripts() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Any letter of a script other than Latin, and each script's letters.
+
+    Compiled on the first text that is not ASCII: classes of such wide ranges
+    take some 8 ms to compile, which a start that parses only ASCII need not pay.
+    """
+    other = re.compile("|".join(pattern for _, pattern in _SCRIPT_CLASSES))
+    return other, tuple((lang, re.compile(pattern)) for lang, pattern in _SCRIPT_CLASSES)
+
+
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 """``_WORD`` for lower-case ASCII text, where it matches the same, twice as fast."""
-_OTHER_SCRIPT = re.compile("|".join(pattern.pattern for _, pattern in _SCRIPTS))
-"""Any letter of a script other than Latin."""
 _IN: dict[str, tuple[str, ...]] = {}
 """Each common word, and the languages it is common in."""
 for _lang, _profile in _PROFILES.items():
@@ -111,10 +123,13 @@ def detect(text: str) -> str | None:
     millisecond or less (the common case, Latin script, never counts scripts)."""
     sample = text[:SAMPLE]
     letters = 0
-    if not sample.isascii() and _OTHER_SCRIPT.search(sample):
-        letters = len(_LETTER.findall(sample))  # (a mark of a script is not a letter)
+    scripts: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    if not sample.isascii():
+        other, scripts = _scripts()
+        if other.search(sample):
+            letters = len(_LETTER.findall(sample))  # (a mark of a script is not a letter)
     if letters:
-        for lang, pattern in _SCRIPTS:
+        for lang, pattern in scripts:
             found = len(pattern.findall(sample))
             # Kana marks Japanese even among many Han characters.
             if found and (found / letters > 0.3 or (lang == "ja" and found >= 5)):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,6 +26,7 @@ from aireader.core.article import (
     DateSource,
     Format,
     Skipped,
+    cjk_patterns,
     content_identity,
     count_words,
     tag_key,
@@ -143,7 +143,12 @@ class _TOML(BaseHandler):
     FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        import tomllib  # loaded for TOML front matter only: its regexes cost 2 ms
+
+        try:
+            return tomllib.loads(fm)
+        except tomllib.TOMLDecodeError as exc:
+            raise FrontMatterError(f"broken TOML front matter: {exc}") from exc
 
 
 class _JSON(JSONHandler):
@@ -201,8 +206,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             raise FrontMatterError(f"broken YAML front matter{where}: {exc.problem}") from exc
         except yaml.YAMLError as exc:
             raise FrontMatterError(f"broken YAML front matter: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise FrontMatterError(f"broken TOML front matter: {exc}") from exc
         except json.JSONDecodeError as exc:
             raise FrontMatterError(
                 f"broken JSON front matter at line {exc.lineno}: {exc.msg}"
@@ -343,7 +346,6 @@ _FURNITURE = {
 # each attempt then stops at the next bracket or parenthesis, so a line of
 # thousands of "[" or "[](" costs linear time, not quadratic.
 _MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SCAN_LINES = 40
 
 
@@ -368,9 +370,13 @@ def _is_furniture(line: str) -> bool:
     return low in _FURNITURE or bool(re.match(r"^(visited|views?)\s+\d", low))
 
 
+def _cjk_count(line: str) -> int:
+    return 0 if line.isascii() else len(cjk_patterns()[0].findall(line))
+
+
 def _is_paragraph(line: str) -> bool:
     words = len(line.split())
-    cjk = len(_CJK.findall(line))
+    cjk = _cjk_count(line)
     return len(line) > 200 or cjk > 80 or (line.endswith((".", "。")) and (words >= 12 or cjk > 30))
 
 
@@ -381,7 +387,7 @@ def _is_headline(line: str) -> bool:
         return False
     if not any(ch.isalpha() for ch in line):
         return False
-    cjk = len(_CJK.findall(line))
+    cjk = _cjk_count(line)
     words = len(line.split())
     return 6 <= cjk <= 80 if cjk > words else 3 <= words <= 30
 

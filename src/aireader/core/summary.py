@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 
+from aireader.core.article import cjk_patterns
 from aireader.core.language import _PROFILES
 
 LIMIT = 60_000
@@ -35,7 +36,6 @@ _LINE_MARK = re.compile(r"^[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)",
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t].*$|^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])|[。！？]+")
 _ABBREVIATION_WORDS = (
     "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k no fig al inc ltd co corp "
@@ -84,13 +84,14 @@ def sentences(text: str) -> list[str]:
 
 def _words(sentence: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(sentence)]
-    cjk = _CJK.findall(sentence)
+    cjk = cjk_patterns()[0].findall(sentence)
     return words + [a + b for a, b in itertools.pairwise(cjk)] if cjk else words
 
 
 def _length(sentence: str) -> int:
     """Words, a CJK character counting as half a word."""
-    return len(_WORD.findall(_CJK.sub(" ", sentence))) + len(_CJK.findall(sentence)) // 2
+    char = cjk_patterns()[0]
+    return len(_WORD.findall(char.sub(" ", sentence))) + len(char.findall(sentence)) // 2
 
 
 def extract(title: str, body: str, n: int = 3) -> list[str]:

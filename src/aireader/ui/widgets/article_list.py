@@ -132,7 +132,9 @@ class ArticleList(ScrollView, can_focus=True):
         """
         self._articles, self._rows, self._state = articles, rows, state
         self.refresh_rows()
-        self.virtual_size = Size(self.size.width, len(rows))
+        # One row a line, never wider than the list: no width to scroll, so a resize
+        # (the first layout is one) changes nothing to lay out again.
+        self.virtual_size = Size(0, len(rows))
         index = 0
         if keep is not None:
             # Linear, but only on a view change or a reload, never per keypress.
@@ -230,8 +232,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh_line_at(self.cursor)
 
     def on_resize(self) -> None:
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self._cache.clear()  # rows are drawn to the width
 
     # -- rendering -----------------------------------------------------------
 
