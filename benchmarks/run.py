@@ -9,8 +9,10 @@ From the repository root, with the project's Python::
 What is measured (medians of ``--runs`` runs unless said otherwise):
 
 * **floor**: fork of a bare Textual app (:mod:`benchmarks.floor_app`) in a 120x40
-  pty until its first frame shows its one word. Always 5 runs: it is cheap, and
-  every start-up ratio divides by it.
+  pty until its first frame shows its one word: 5 runs first, then one just
+  before each counted start of aireader, so that the floor every start-up ratio
+  divides by (the median of them all) spans the same minutes as the starts (the
+  machine is shared: its speed drifts within a run).
 * **scan floor**: in this process, read every file of a library and parse its
   front matter with ``frontmatter.loads``: the naive cost of the library's bytes.
   One uncounted pass puts the files in the OS page cache (as for the cold
@@ -162,12 +164,15 @@ class StartRuns:
     done: Samples = field(default_factory=Samples)
     peak_rss_mb: Samples = field(default_factory=Samples)
     peak_tree_mb: Samples = field(default_factory=Samples)
+    floor: Samples = field(default_factory=Samples)
+    """The floor, started just before each of these runs (kept to show drift)."""
     fill_s: float | None = None
     """For warm runs: how long the run that filled the cache took to be done."""
 
     def as_json(self) -> Result:
         return {
             "fill_run_done_s": self.fill_s,
+            "paired_floor_s": self.floor.as_json(),
             "first_titles_s": self.first_titles.as_json(),
             "newest_title_s": self.newest_title.as_json(),
             "full_index_s": self.done.as_json(),
@@ -188,6 +193,8 @@ class Bench:
     timeout: float
     python: str = sys.executable
     notes: list[str] = field(default_factory=list)
+    floor: Samples = field(default_factory=Samples)
+    """Every floor start of the run: the first few, then one before each aireader start."""
 
     def env(self, *, cache: Path, data: Path, with_bench: bool = False) -> dict[str, str]:
         """The environment of an aireader child: repo ``src`` first, throw-away folders."""
@@ -227,24 +234,35 @@ class Bench:
 # -- measures ----------------------------------------------------------------------------
 
 
-def measure_floor(bench: Bench) -> Samples:
-    """Fork to first frame of the bare Textual app; one discarded warm-up run first."""
-    samples = Samples()
+def floor_once(bench: Bench, samples: Samples, *also: Samples) -> float | None:
+    """One fork of the bare Textual app to its first frame, into ``samples`` (and ``also``)."""
     argv = [bench.python, str(REPO / "benchmarks" / "floor_app.py")]
     with bench.tempdir("floor") as tmp:
         env = bench.env(cache=tmp, data=tmp)
-        for run in range(FLOOR_RUNS + 1):
-            with PtySession(argv, env=env, size=TERMINAL, cwd=str(REPO)) as session:
-                try:
-                    seen = session.wait_for(
-                        lambda s: s.contains(FLOOR_WORD), bench.timeout, f"{FLOOR_WORD!r}"
-                    )
-                except SessionError as exc:
-                    samples.errors.append(str(exc))
-                    bench.save_screen("floor", session.screen)
-                    continue
-            if run:  # the first run warms the OS caches and is not counted
-                samples.values.append(seen.seconds)
+        with PtySession(argv, env=env, size=TERMINAL, cwd=str(REPO)) as session:
+            try:
+                seen = session.wait_for(
+                    lambda s: s.contains(FLOOR_WORD), bench.timeout, f"{FLOOR_WORD!r}"
+                )
+            except SessionError as exc:
+                samples.errors.append(str(exc))
+                bench.save_screen("floor", session.screen)
+                return None
+    for each in (samples, *also):
+        each.values.append(seen.seconds)
+    return seen.seconds
+
+
+def measure_floor(bench: Bench) -> Samples:
+    """Fork to first frame of the bare Textual app; one discarded warm-up run first.
+
+    More floor samples join these during the run: one just before each counted
+    start of aireader (see :func:`start_runs`).
+    """
+    samples = bench.floor
+    floor_once(bench, Samples())  # warms the OS caches; not counted
+    for _ in range(FLOOR_RUNS):
+        floor_once(bench, samples)
     log(f"floor: {fmt_seconds(samples.median)} (samples {_list(samples.values)})")
     return samples
 
@@ -344,6 +362,9 @@ def start_runs(bench: Bench, subject: Subject, *, warm: bool) -> StartRuns:
             runs.fill_s = fill["done_s"]
             log(f"{label} fill run (cold, then q): done in {fmt_seconds(runs.fill_s)}")
         for run in range(1, bench.runs + 1):
+            # The floor again before each start: the machine is shared and its speed
+            # drifts, so the floor is sampled all through the run, not only at first.
+            floor = floor_once(bench, runs.floor, bench.floor)
             with bench.tempdir(f"{label}-cold-cache") as fresh:
                 result = start_once(
                     bench,
@@ -356,7 +377,7 @@ def start_runs(bench: Bench, subject: Subject, *, warm: bool) -> StartRuns:
             _record(runs, result)
             problems = [result[k] for k in ("error", "newest_error") if k in result]
             log(
-                f"{label} {kind} {run}/{bench.runs}: first titles "
+                f"{label} {kind} {run}/{bench.runs}: floor {fmt_seconds(floor)}, first titles "
                 f"{fmt_seconds(result.get('first_titles_s'))}, newest title "
                 f"{fmt_seconds(result.get('newest_title_s'))}, done "
                 f"{fmt_seconds(result.get('done_s'))}, VmHWM {fmt_mb(result.get('peak_rss_mb'))}"
@@ -711,7 +732,6 @@ def targets(
 ) -> list[Target]:
     rows: list[Target] = []
     f = floor.median
-    base = f"floor {fmt_seconds(f)}"
     largest = max(sizes, key=lambda s: s.n) if sizes else None
     star = (
         ""
@@ -735,14 +755,15 @@ def targets(
             note = f"n/a: nothing to compare with ({base_text})" if ratio is None else ""
         return Target(name, fmt_seconds(value), base_text, ratio, f"<= {limit:g}x", meets, note)
 
+    def start(name: str, runs: StartRuns, limit: float) -> Target:
+        text = f"floor {fmt_seconds(f)}"
+        return vs(name, runs.first_titles.median, f, text, limit, _na(runs.first_titles))
+
     if largest is not None:
-        w = largest.warm.first_titles
-        rows.append(vs(f"warm start, {fmt_size(largest.n)}{star}", w.median, f, base, 1.5, _na(w)))
-    b = bundled.first_titles
-    rows.append(vs("warm start, bundled library", b.median, f, base, 1.2, _na(b)))
+        rows.append(start(f"warm start, {fmt_size(largest.n)}{star}", largest.warm, 1.5))
+    rows.append(start("warm start, bundled library", bundled, 1.2))
     for size in sizes:
-        c = size.cold.first_titles
-        rows.append(vs(f"cold first titles, {fmt_size(size.n)}", c.median, f, base, 2.0, _na(c)))
+        rows.append(start(f"cold first titles, {fmt_size(size.n)}", size.cold, 2.0))
     for size in sizes:
         d = size.cold.done
         scan = size.scan_s
@@ -1009,7 +1030,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     singles = table(
         [
             ["start-up", "median", "vs floor"],
-            [f"floor: bare Textual app to {FLOOR_WORD!r}", fmt_seconds(floor.median), ""],
+            [
+                f"floor: bare Textual app to {FLOOR_WORD!r} ({len(floor.values)} starts)",
+                fmt_seconds(floor.median),
+                "",
+            ],
             [
                 f"bundled library, warm ({bundled_info.get('articles', '?')} articles)",
                 fmt_seconds(bundled.first_titles.median),
