@@ -757,7 +757,14 @@ def targets(
 
     def start(name: str, runs: StartRuns, limit: float) -> Target:
         text = f"floor {fmt_seconds(f)}"
-        return vs(name, runs.first_titles.median, f, text, limit, _na(runs.first_titles))
+        target = vs(name, runs.first_titles.median, f, text, limit, _na(runs.first_titles))
+        beside = _ratio(runs.first_titles.median, runs.floor.median)
+        if beside is not None and not target.note:
+            # The same start against only the floors started just before its own runs:
+            # where the two verdicts differ, the machine's drift decided, not aireader.
+            paired = fmt_seconds(runs.floor.median)
+            target.note = f"{beside:.2f}x vs the floors beside it ({paired})"
+        return target
 
     if largest is not None:
         rows.append(start(f"warm start, {fmt_size(largest.n)}{star}", largest.warm, 1.5))
