@@ -143,7 +143,7 @@ class Article(Record):
         "title",
         "topics",
         "words",
-    )  # fmt: skip
+    )
     location: str
     """Absolute path of the file, as text (a Path per article costs memory at 100k)."""
     relpath: str

@@ -41,7 +41,7 @@ class Settings(Record):
         "sidebar",
         "sort",
         "theme",
-    )  # fmt: skip
+    )
     folders: tuple[Path, ...]
     """Library folders; the first is opened when none is given (none: the bundled one)."""
     theme: str

@@ -78,8 +78,8 @@ class ArticleState(Record):
         "position",
         "position_set_at",
         "read",
-        "read_set_at"
-    )  # fmt: skip
+        "read_set_at",
+    )
     read: bool
     read_set_at: float | None
     bookmarked: bool
@@ -571,7 +571,7 @@ class _Row(Record):
         "position_set_at",
         "read",
         "read_set_at",
-    )  # fmt: skip
+    )
     identity: str
     path: str
     read: bool

@@ -91,7 +91,7 @@ class Counts(Record):
         "topic_total",
         "topic_unread",
         "unread",
-    )  # fmt: skip
+    )
     articles: int
     unread: int
     bookmarked: int
