@@ -108,14 +108,17 @@ def _domain(link: str | None) -> str | None:
     return match[1] if match else None
 
 
+def cjk_count(text: str) -> int:
+    """The CJK characters in ``text`` (none in ASCII text, which is never searched)."""
+    return 0 if text.isascii() else len(cjk_patterns()[0].findall(text))
+
+
 def count_words(text: str) -> int:
     """Words for reading time: runs of non-space; each CJK character counts as a word."""
     words = len(text.split())
-    if not text.isascii():
-        char, run = cjk_patterns()
-        cjk = len(char.findall(text))
-        if cjk:
-            words += cjk - len(run.findall(text))
+    cjk = cjk_count(text)
+    if cjk:
+        words += cjk - len(cjk_patterns()[1].findall(text))
     return words
 
 

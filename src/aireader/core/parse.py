@@ -26,7 +26,7 @@ from aireader.core.article import (
     DateSource,
     Format,
     Skipped,
-    cjk_patterns,
+    cjk_count,
     content_identity,
     count_words,
     tag_key,
@@ -370,13 +370,9 @@ def _is_furniture(line: str) -> bool:
     return low in _FURNITURE or bool(re.match(r"^(visited|views?)\s+\d", low))
 
 
-def _cjk_count(line: str) -> int:
-    return 0 if line.isascii() else len(cjk_patterns()[0].findall(line))
-
-
 def _is_paragraph(line: str) -> bool:
     words = len(line.split())
-    cjk = _cjk_count(line)
+    cjk = cjk_count(line)
     return len(line) > 200 or cjk > 80 or (line.endswith((".", "。")) and (words >= 12 or cjk > 30))
 
 
@@ -387,7 +383,7 @@ def _is_headline(line: str) -> bool:
         return False
     if not any(ch.isalpha() for ch in line):
         return False
-    cjk = _cjk_count(line)
+    cjk = cjk_count(line)
     words = len(line.split())
     return 6 <= cjk <= 80 if cjk > words else 3 <= words <= 30
 
