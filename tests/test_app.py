@@ -643,9 +643,11 @@ async def test_o_opens_the_source_link_only_when_there_is_one(start: Start) -> N
         assert ALPHA_LINK in s.header()
         await s.press("o")  # from the reader as well
         assert s.opened_urls == [ALPHA_LINK, ALPHA_LINK]
-        await s.press("escape", "j")  # Beta has no link
+        await s.press("escape", "j")  # back in the list: Alpha is still the one being read
         await s.press("o")
-        assert s.opened_urls == [ALPHA_LINK, ALPHA_LINK]
+        assert s.opened_urls == [ALPHA_LINK] * 3
+        await s.press("enter", "o")  # Beta, now open, has no link
+        assert s.opened_urls == [ALPHA_LINK] * 3
         assert s.notes[-1] == "This article has no source link."
 
 
@@ -713,18 +715,19 @@ async def test_q_quits(start: Start) -> None:
 async def test_read_and_bookmarks_survive_a_restart(start: Start) -> None:
     async with start() as s:
         await s.press("j", "enter")  # Beta read
-        await s.press("escape", "j", "b")  # Gamma bookmarked
+        await s.press("escape", "j", "m")  # Gamma, under the cursor, marked read
+        await s.press("b")  # Beta, the article being read, bookmarked
         await s.press("q")
     async with start() as s:
-        assert s.status().endswith("5 articles · 4 unread · 1 bookmarked · 1 skipped")
+        assert s.status().endswith("5 articles · 3 unread · 1 bookmarked · 1 skipped")
         assert not unread_mark(s.row(BETA))
-        assert unread_mark(s.row(GAMMA))
-        assert BOOKMARK_MARK in s.row(GAMMA)
-        assert BOOKMARK_MARK not in s.row(BETA)
-        assert s.saved(BETA).read and s.saved(GAMMA).bookmarked
+        assert not unread_mark(s.row(GAMMA))
+        assert BOOKMARK_MARK in s.row(BETA)
+        assert BOOKMARK_MARK not in s.row(GAMMA)
+        assert s.saved(BETA).read and s.saved(GAMMA).read and s.saved(BETA).bookmarked
         await s.press("t", "j", "j")
         assert s.articles.border_title == "Bookmarked"
-        assert s.list_titles() == [GAMMA]
+        assert s.list_titles() == [BETA]
 
 
 # -- command palette -------------------------------------------------------------------

@@ -175,6 +175,14 @@ class MainScreen(Screen[None]):
             tooltip="Show or hide an extract of the article",
         ),
         Binding(
+            "v",
+            "raw",
+            "Raw file",
+            show=False,
+            id="main.raw",
+            tooltip="Show the file as it is on disk, and back",
+        ),
+        Binding(
             "r",
             "related",
             "Related",
@@ -243,6 +251,7 @@ class MainScreen(Screen[None]):
         ("Undo", "undo", "Undo the last read, all-read or bookmark change"),
         ("Extract", "extract", "Show or hide 2-3 of the article's own sentences at the top"),
         ("Related articles", "related", "The articles that share this one's tags and key terms"),
+        ("Raw file", "raw", "The article's file as it is on disk: front matter, page furniture"),
         ("Show or hide the tag sidebar", "toggle_sidebar", "More room for the list"),
         ("Zoom the focused pane", "zoom", "Give the focused pane the whole screen, or put it back"),
         ("Show skipped files", "skipped", "Files that could not be loaded, and why"),
@@ -491,10 +500,10 @@ class MainScreen(Screen[None]):
         the parser (YAML, front matter: a start that parsed nothing has not loaded
         it) and the Markdown stack (markdown-it, Pygments' lexer table); some
         100 ms in all."""
-        import rich.markdown  # noqa: F401
-        from textual.widgets import Markdown  # noqa: F401
-
         import aireader.core.parse  # noqa: F401
+        from aireader.ui.widgets.article_text import markdown_class
+
+        markdown_class()
 
     def set_text_index(self, shelf: Shelf, text_index: Index) -> None:
         """Where ``shelf``'s articles can be searched by their words (UI thread)."""
@@ -783,11 +792,21 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------
 
     def _target(self) -> Article | None:
-        """The article a key acts on: the one being read, else the one under the cursor."""
+        """The article a key about "the article" acts on (links, source, copy, related,
+        extract, bookmark, raw file): the one in the reading pane while one is open,
+        wherever the focus is; else the one under the list's cursor."""
         reader = self.query_one(Reader)
-        if reader.has_focus and reader.article is not None:
+        if reader.article is not None:
             return reader.article
         return self.query_one(ArticleList).current
+
+    def _read_target(self) -> Article | None:
+        """What ``m`` marks: the row under the cursor while the list has the focus
+        (marking without opening, row by row), else the article being read."""
+        article_list = self.query_one(ArticleList)
+        if article_list.has_focus and article_list.current is not None:
+            return article_list.current
+        return self._target()
 
     def action_quit(self) -> None:
         self._save_position(show=False)
@@ -824,7 +843,7 @@ class MainScreen(Screen[None]):
         self.notify("No unread articles in this view.", timeout=3)
 
     def action_toggle_read(self) -> None:
-        target = self._target()
+        target = self._read_target()
         if target is not None:
             self._change([target], read=not self.state_of(target).read)
 
@@ -938,9 +957,20 @@ class MainScreen(Screen[None]):
     def action_page_reader(self, direction: int) -> None:
         reader = self.query_one(Reader)
         if direction > 0:
-            reader.scroll_page_down()
+            reader.page_down()
         else:
-            reader.scroll_page_up()
+            reader.page_up()
+
+    def action_raw(self) -> None:
+        reader = self.query_one(Reader)
+        target = self._target()
+        if target is None:
+            self.notify("No article here: pick one first.", timeout=3)
+            return
+        if reader.article is not target:
+            reader.show(target, self.state_of(target), self.shelf.root)
+        reader.toggle_raw()
+        reader.focus()
 
     def action_back(self) -> None:
         article_list = self.query_one(ArticleList)

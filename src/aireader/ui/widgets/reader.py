@@ -1,31 +1,27 @@
-"""The reading pane: the article's header, then its body as Markdown or paragraphs."""
+"""The reading pane: the article's header, then its text (see ``article_text``)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from aireader.core.article import Article, DateSource, Format, Skipped
 from aireader.core.store import ArticleState
 from aireader.core.text import chunks, neutralise_line
-from aireader.ui.widgets.long_text import LONG, LongText, render_piece
+from aireader.ui.widgets.article_text import ArticleText, render_piece
 
 if TYPE_CHECKING:
-    from textual.widgets import Markdown
-
     from aireader.core.query import Query
 
 
@@ -53,10 +49,6 @@ def byline(article: Article) -> str:
         parts.append(when)
     parts.append(f"{article.reading_minutes} min read")
     return " · ".join(parts)
-
-
-MATCH_STYLE = "bold $text on $warning 35%"
-CURRENT_STYLE = "bold reverse $warning"
 
 
 MAX_SHOWN = 2_000_000
@@ -88,10 +80,17 @@ def _parse_head(article: Article, root: Path) -> Article | Skipped:
     return parse_bytes(head, article.path, article.relpath, mtime=article.mtime, derive=False)
 
 
-def _prepare(article: Article, root: Path) -> tuple[Article, str, list[str], bool] | Skipped:
+FIRST_PIECE = 2_500
+"""Characters in the first piece rendered: on screen a few milliseconds after Enter."""
+
+Prepared = tuple[Article, str, list[str], bool]
+"""The file parsed, its text, the pieces to render, and whether they are Markdown."""
+
+
+def _prepare(article: Article, root: Path) -> Prepared | Skipped:
     """What the reading pane shows of ``article``, read afresh: the file parsed, its
-    text (for the extract), the pieces to draw, and whether it is drawn as a long
-    text. All the work on the whole text, done here, off the event loop."""
+    text (for the extract), the pieces to render, and whether they are Markdown.
+    All the work on the whole text, done here, off the event loop."""
     from aireader.core.parse import parse_file, strip_leading_title
 
     if article.size > HEAD_BYTES:  # read (and decode, and clean) only what is shown
@@ -105,7 +104,26 @@ def _prepare(article: Article, root: Path) -> tuple[Article, str, list[str], boo
         from aireader.core.links import images_shown
 
         shown = images_shown(body)
-    return fresh, body, chunks(_short_lines(shown[:MAX_SHOWN])), len(shown) > LONG
+    pieces = chunks(_short_lines(shown[:MAX_SHOWN]), first=FIRST_PIECE)
+    return fresh, body, pieces, fresh.format is Format.MARKDOWN
+
+
+def _raw(article: Article, root: Path) -> Prepared | Skipped:
+    """The file as it is on disk, front matter and all (``v``): decoded, and cleaned
+    of escape sequences like everything shown, but otherwise untouched."""
+    from aireader.core.text import NotText, decode, neutralise
+
+    try:
+        with open(article.location, "rb") as handle:
+            data = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        return Skipped(article.path, article.relpath, f"cannot read: {exc.strerror or exc}")
+    try:
+        text = neutralise(decode(data))
+    except NotText as exc:
+        return Skipped(article.path, article.relpath, str(exc))
+    text = text.expandtabs(4)
+    return article, text, chunks(_short_lines(text[:MAX_SHOWN]), first=FIRST_PIECE), False
 
 
 def _short_lines(text: str) -> str:
@@ -127,31 +145,6 @@ def _short_lines(text: str) -> str:
     return "".join(out)
 
 
-class TextPiece(Static):
-    """A piece of a plain-text article; keeps its text for highlighting."""
-
-    def __init__(self, text: str) -> None:
-        self.original = Content(text)
-        super().__init__(self.original, classes="text-piece")
-
-
-class _Target:
-    """A piece of shown text that can carry highlights: a Markdown block or a text piece."""
-
-    def __init__(self, widget: Widget, original: Content, show: Widget) -> None:
-        self.widget = widget
-        self.original = original
-        self.show = show  # the widget whose content is replaced (a fence's label)
-        self.spans: list[tuple[int, int]] = []
-
-    def paint(self, current: int | None) -> None:
-        content = self.original
-        for n, (start, end) in enumerate(self.spans):
-            content = content.stylize(CURRENT_STYLE if n == current else MATCH_STYLE, start, end)
-        if isinstance(self.show, Static | Label):
-            self.show.update(content)
-
-
 class Reader(VerticalScroll, can_focus=True):
     """Shows one article. Scrolls with j/k, Space and the page keys."""
 
@@ -169,14 +162,16 @@ class Reader(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self._root = Path()
-        self._rendered_width = 0
+        self._rendered: tuple[int, str] = (0, "")
+        """The width and theme the text on screen was rendered for."""
+        self.raw = False
+        """Whether the file is shown as it is on disk (``v``) rather than read."""
         self.passive: Query | None = None
         """The list's search, highlighted in whatever article is shown."""
         self.finding: Query | None = None
         """The find in this article (``/`` while reading); ``n``/``N`` go through its matches."""
-        self._targets: list[_Target] = []
-        self._hits: list[tuple[_Target | None, int]] = []
-        """Each match: its piece and the span's number there (None, line: a long text's line)."""
+        self._hits: list[int] = []
+        """The lines with a match, top to bottom."""
         self._current = -1
         self._resume: float | None = None
         """Where to go once the text is shown (a fraction of it), for an article left midway."""
@@ -188,6 +183,9 @@ class Reader(VerticalScroll, can_focus=True):
         """The sentences of the extract on screen."""
         self._body: tuple[Article, str] | None = None
         """The article shown and its text as read from disk, for the extract."""
+        self._prepared: tuple[Article, list[str], bool] | None = None
+        """The article shown, the pieces of its text and whether they are Markdown:
+        what is rendered again for a new width or theme."""
 
     class Moved(Message):
         """The reader scrolled ``article`` to ``position`` (0..1 of its text)."""
@@ -212,37 +210,16 @@ class Reader(VerticalScroll, can_focus=True):
             yield Static(id="header")
             yield Static(id="extract")
             yield Static(id="notice")
-            yield Vertical(id="plain")
-            yield LongText(id="long")
+            yield ArticleText(id="body")
 
     def on_mount(self) -> None:
-        for part in ("#header", "#extract", "#notice", "#plain", "#long"):
+        for part in ("#header", "#extract", "#notice", "#body"):
             self.query_one(part).display = False
+        self.watch(self.app, "theme", self._theme_changed, init=False)
 
-    async def _markdown(self) -> Markdown:
-        """The Markdown widget, made on first use: it and its parser cost start-up time."""
-        from textual.widgets import Markdown
-
-        found = self.query(Markdown)
-        if found:
-            return found.first()
-        widget = Markdown(id="markdown", open_links=False)
-        widget.display = False
-        await self.query_one("#page").mount(widget, after="#notice")
-        return widget
-
-    async def _clear_text(self) -> None:
-        """Hide and empty every kind of body (Markdown, plain, long) before the next."""
-        for widget in self.query("#markdown"):
-            widget.display = False
-            await cast("Markdown", widget).update("")
-        plain = self.query_one("#plain", Vertical)
-        plain.display = False
-        await plain.remove_children()
-        long_text = self.query_one("#long", LongText)
-        long_text.display = False
-        long_text.clear()
-        self._targets, self._hits, self._current = [], [], -1
+    @property
+    def body(self) -> ArticleText:
+        return self.query_one("#body", ArticleText)
 
     def show(
         self, article: Article, state: ArticleState, root: Path, *, resume: float | None = None
@@ -251,64 +228,133 @@ class Reader(VerticalScroll, can_focus=True):
         then scrolled to ``resume`` (a fraction of the text) when that is given."""
         self.article = article
         self._root = root
+        self.raw = False
         self.tracking = False
         self._resume = resume
+        self._prepared = None
         self.query_one("#extract").display = False
         self.query_one("#welcome").display = False
         self.query_one("#notice").display = False
         self.show_header(article, state)
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)
         self._load_text(article, root)
+
+    def toggle_raw(self) -> bool:
+        """Show the file as it is on disk (escapes removed), or the article again."""
+        if self.article is None:
+            return False
+        self.raw = not self.raw
+        self._resume = None
+        self._load_text(self.article, self._root)
+        return self.raw
 
     @work(exclusive=True, group="reader-text")
     async def _load_text(self, article: Article, root: Path) -> None:
-        """Read the file and render its text progressively: the opening first.
+        """Read the file and render its text: the opening first, then the rest.
 
         A newer ``show`` cancels this, so a long document never holds up the next.
         """
-        prepared = await asyncio.to_thread(_prepare, article, root)
-        await self._clear_text()
+        raw = self.raw
+        prepared = await asyncio.to_thread(_raw if raw else _prepare, article, root)
+        body = self.body
+        body.clear()
+        self._hits, self._current = [], -1
         if isinstance(prepared, Skipped):
             notice = self.query_one("#notice", Static)
             notice.update(Text(f"This file cannot be shown now: {prepared.reason}", "bold"))
             notice.display = True
+            body.display = False
             self.post_message(self.Shown(article, None))
             return
-        fresh, body, pieces, long = prepared
-        self._body = (article, body)
-        if self.extracting:
-            self._show_extract(article, fresh.title, body)
-        if len(body) > MAX_SHOWN or article.size > HEAD_BYTES:
-            notice = self.query_one("#notice", Static)
-            notice.update(
-                Text(
-                    f"This article is long ({article.size / 1e6:.1f} MB): its first "
-                    f"{MAX_SHOWN // 1_000_000} million characters are shown. The whole "
-                    f"text is in {neutralise_line(str(fresh.path))}",
-                    "bold",
-                )
-            )
-            notice.display = True
-        if long:
-            long_text = self.query_one("#long", LongText)
-            long_text.display = True
-            await self._render_long(long_text, pieces, fresh.format is Format.MARKDOWN)
-        elif fresh.format is Format.MARKDOWN:
-            markdown = await self._markdown()
-            markdown.display = True
-            await markdown.update(pieces[0])
-            for piece in pieces[1:]:
-                await asyncio.sleep(0)  # let keys through between pieces
-                await markdown.append(piece)
-        else:
-            plain = self.query_one("#plain", Vertical)
-            plain.display = True
-            for piece in pieces:
-                await plain.mount(TextPiece(piece.strip("\n")))
-                await asyncio.sleep(0)
+        fresh, text, pieces, markdown = prepared
+        if not raw:
+            self._body = (article, text)
+            if self.extracting:
+                self._show_extract(article, fresh.title, text)
+        self._show_notice(article, fresh, text, raw)
+        self._prepared = (article, pieces, markdown)
+        body.display = True
+        await self._render_text(pieces, markdown)
         self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
         self.call_after_refresh(self._resume_position, article)
+
+    def _show_notice(self, article: Article, fresh: Article, text: str, raw: bool) -> None:
+        notice = self.query_one("#notice", Static)
+        lines: list[str] = []
+        if raw:
+            lines.append(f"The file as it is on disk: {neutralise_line(article.relpath)} (v: back)")
+        if len(text) > MAX_SHOWN or article.size > HEAD_BYTES:
+            lines.append(
+                f"This article is long ({article.size / 1e6:.1f} MB): its first "
+                f"{MAX_SHOWN // 1_000_000} million characters are shown. The whole "
+                f"text is in {neutralise_line(str(fresh.path))}"
+            )
+        notice.update(Text("\n".join(lines), "bold"))
+        notice.display = bool(lines)
+
+    def _width(self) -> int:
+        """The width the text is rendered for: the page's, which the CSS caps at a
+        comfortable measure (the pane keeps a gutter for its scrollbar)."""
+        page = self.query_one("#page")
+        return max(20, page.content_region.width or self.scrollable_content_region.width)
+
+    async def _render_text(self, pieces: list[str], markdown: bool) -> None:
+        """Render the pieces in a thread and show them: the first as soon as it is
+        ready, the rest as they come (a long document a batch at a time)."""
+        body = self.body
+        theme = body.rich_theme()
+        width = self._width()
+        self._rendered = (width, self.app.theme)
+        query = self.shown_query
+        body.set_highlighter(query.highlights if query is not None else None)
+        waiting: list[Strip] = []
+        shown = time.monotonic()
+        for n, piece in enumerate(pieces):
+            waiting += await asyncio.to_thread(render_piece, theme, piece, markdown, width)
+            now = time.monotonic()
+            if n == 0 or now - shown > 0.25 or n == len(pieces) - 1:
+                # Lines join the pane now and then, not per piece: each addition
+                # lays out the screen again, and keys wait for that.
+                body.add_lines(waiting)
+                waiting, shown = [], now
+            await asyncio.sleep(0)  # a moment for keys between pieces
+
+    @work(exclusive=True, group="reader-text")
+    async def _render_again(self) -> None:
+        """The same text for a new width or theme, kept at the same place in it.
+
+        Rendered whole off the screen, then swapped in: the old lines stay until
+        the new ones are ready, so the text never flashes empty."""
+        if self._prepared is None or self._prepared[0] is not self.article:
+            return
+        _, pieces, markdown = self._prepared
+        body = self.body
+        at = self.scroll_y / self.max_scroll_y if self.max_scroll_y > 0 else 0.0
+        theme = body.rich_theme()
+        width = self._width()
+        self._rendered = (width, self.app.theme)
+        lines: list[Strip] = []
+        for piece in pieces:
+            lines += await asyncio.to_thread(render_piece, theme, piece, markdown, width)
+        tracking, self.tracking = self.tracking, False
+        body.set_lines(lines)
+        self._highlight(jump=False)
+
+        def back() -> None:
+            self.scroll_to(y=round(at * self.max_scroll_y), animate=False, immediate=True)
+            self.tracking = tracking
+
+        self.call_after_refresh(back)
+
+    def on_resize(self) -> None:
+        """The text was rendered for one width: render it again for the new one."""
+        if self._prepared is not None and self._rendered[0] != self._width():
+            self._render_again()
+
+    def _theme_changed(self) -> None:
+        if self._prepared is not None and self._rendered[1] != self.app.theme:
+            self._render_again()
 
     def toggle_extract(self) -> bool:
         """Show or hide the extract (for this article and the next ones); True: shown."""
@@ -374,6 +420,20 @@ class Reader(VerticalScroll, can_focus=True):
             if position is not None:
                 self.post_message(self.Moved(self.article, position))
 
+    # -- scrolling: a page key moves at once ------------------------------------
+
+    def page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
     # -- highlighting and find -------------------------------------------------
 
     @property
@@ -405,77 +465,26 @@ class Reader(VerticalScroll, can_focus=True):
             self._go((self._current + step) % len(self._hits))
         return self.find_note
 
-    def _text_targets(self) -> list[_Target]:
-        from textual.widgets._markdown import MarkdownFence, MarkdownHeader, MarkdownParagraph
-
-        targets: list[_Target] = []
-        for widget in self.query("#markdown MarkdownBlock"):
-            if isinstance(widget, MarkdownFence):
-                labels = widget.query("#code-content")
-                if labels:
-                    targets.append(_Target(widget, widget._content, labels.first()))
-            elif isinstance(widget, MarkdownParagraph | MarkdownHeader):
-                targets.append(_Target(widget, widget._content, widget))
-        for piece in self.query(TextPiece):
-            targets.append(_Target(piece, piece.original, piece))
-        return targets
-
     def _highlight(self, *, jump: bool) -> None:
         """Repaint the highlights for the query in force; optionally go to the first match."""
-        for target in self._targets:
-            if target.spans:
-                target.spans = []
-                target.paint(None)
-        self._hits, self._current = [], -1
-        long_text = self.query_one("#long", LongText)
+        body = self.body
         query = self.shown_query
-        long_text.set_highlighter(query.highlights if query is not None else None)
-        if query is None:
-            self._targets = []
-            return
-        self._targets = self._text_targets()
-        for target in self._targets:
-            target.spans = query.highlights(target.original.plain)
-            if target.spans:
-                target.paint(None)
-                self._hits.extend((target, n) for n in range(len(target.spans)))
-        self._hits.extend((None, line) for line in long_text.match_lines())
+        body.set_highlighter(query.highlights if query is not None else None)
+        self._hits, self._current = body.match_lines(), -1
         if jump and self._hits:
-            top = self.scroll_offset.y
-            first = next((n for n, hit in enumerate(self._hits) if self._hit_y(hit) >= top), 0)
+            top = self.scroll_offset.y - self._body_top()
+            first = next((n for n, line in enumerate(self._hits) if line >= top), 0)
             self._go(first)
 
-    def _hit_y(self, hit: tuple[_Target | None, int]) -> int:
-        """Roughly where a match is, in lines from the top of the article."""
-        target, n = hit
-        if target is None:
-            return self._offset_of(self.query_one("#long")) + n
-        start = target.spans[n][0]
-        width = max(1, target.show.content_region.width)
-        text_before = target.original.plain[:start]
-        lines = sum(len(line) // width + 1 for line in text_before.split("\n")) - 1
-        return self._offset_of(target.widget) + lines
-
-    def _offset_of(self, widget: Widget) -> int:
-        y = 0
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            y += node.virtual_region.y
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return y
+    def _body_top(self) -> int:
+        """Where the text starts, in lines from the top of the pane's content."""
+        return self.body.virtual_region.y + self.query_one("#page").virtual_region.y
 
     def _go(self, index: int) -> None:
-        previous = self._hits[self._current][0] if 0 <= self._current < len(self._hits) else None
         self._current = index
-        target, n = self._hits[index]
-        if previous is not None and previous is not target:
-            previous.paint(None)
-        if target is not None:
-            target.paint(n)
-        else:
-            self.query_one("#long", LongText).set_current(n)
-        y = self._hit_y(self._hits[index])
+        line = self._hits[index]
+        self.body.set_current(line)
+        y = self._body_top() + line
         if (
             not self.scroll_offset.y
             <= y
@@ -483,36 +492,16 @@ class Reader(VerticalScroll, can_focus=True):
         ):
             self.scroll_to(y=max(0, y - 3), animate=False, immediate=True)
 
-    def _long_width(self) -> int:
-        return max(20, min(self.query_one("#page").size.width or self.size.width, 88))
+    def on_article_text_link_clicked(self, event: ArticleText.LinkClicked) -> None:
+        """A click on a link is the user asking; only web and mail links are opened."""
+        event.stop()
+        href = event.href.strip()
+        from aireader.core.links import SAFE_SCHEMES  # one list of what is opened
 
-    def on_resize(self) -> None:
-        """A long document was rendered for one width: render it again for the new one."""
-        long_text = self.query_one("#long", LongText)
-        if (
-            self.article is not None
-            and long_text.display
-            and self._rendered_width != self._long_width()
-        ):
-            self._load_text(self.article, self._root)
-
-    async def _render_long(self, target: LongText, pieces: list[str], markdown: bool) -> None:
-        """Render a long document a piece at a time in a thread; lines appear as they come."""
-        console = self.app.console
-        width = self._rendered_width = self._long_width()
-        query = self.shown_query
-        target.set_highlighter(query.highlights if query is not None else None)
-        waiting: list[Strip] = []
-        shown = 0.0
-        for n, piece in enumerate(pieces):
-            waiting += await asyncio.to_thread(render_piece, console, piece, markdown, width)
-            now = time.monotonic()
-            if n == 0 or now - shown > 0.5 or n == len(pieces) - 1:
-                # Lines join the pane now and then, not per piece: each addition
-                # lays out the screen again, and keys wait for that.
-                target.add_lines(waiting)
-                waiting, shown = [], now
-            await asyncio.sleep(0.02)  # a moment for keys between pieces
+        if href.lower().startswith(SAFE_SCHEMES):
+            self.app.open_url(href)
+        else:
+            self.notify(f"Not opening {href[:80]!r}: only web links are opened.", timeout=4)
 
     def show_header(self, article: Article, state: ArticleState) -> None:
         header = Text()
@@ -535,14 +524,3 @@ class Reader(VerticalScroll, can_focus=True):
         widget = self.query_one("#header", Static)
         widget.update(header)
         widget.display = True
-
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        """A click on a link is the user asking; only web and mail links are opened."""
-        event.stop()
-        href = event.href.strip()
-        from aireader.core.links import SAFE_SCHEMES  # one list of what is opened
-
-        if href.lower().startswith(SAFE_SCHEMES):
-            self.app.open_url(href)
-        else:
-            self.notify(f"Not opening {href[:80]!r}: only web links are opened.", timeout=4)
