@@ -217,6 +217,50 @@ async def test_l_lists_numbered_links_and_images_and_opens_or_copies(
         assert not isinstance(s.app.screen, LinksScreen)
 
 
+async def test_keys_about_the_article_act_on_the_one_being_read_not_the_cursor(
+    start: Start,
+) -> None:
+    """With Alpha open in the reading pane and the list's cursor moved to Beta, the
+    keys about "the article" (links, copy, source, related, extract, bookmark, raw
+    file) act on Alpha, the article being read; m marks the row under the cursor."""
+    from aireader.ui.screens.related import RelatedScreen
+
+    async with start() as s:
+        await s.press("enter", "escape", "j")  # Alpha open, back in the list, cursor on Beta
+        assert s.reader.article is not None and s.reader.article.title == ALPHA
+        assert s.articles.current is not None and s.articles.current.title == BETA
+        await s.press("y")
+        assert s.app.clipboard == ALPHA_LINK
+        await s.press("o")
+        assert s.opened_urls == [ALPHA_LINK]
+        await s.press("l")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert isinstance(s.app.screen, LinksScreen)
+        assert f"source · {ALPHA_LINK}" in s.text()
+        await s.press("escape")
+        await s.press("r")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert isinstance(s.app.screen, RelatedScreen)
+        assert f"Related to {ALPHA}" in s.text()
+        await s.press("escape")
+        await s.press("s")
+        await s.app.workers.wait_for_complete()
+        await s.pilot.pause()
+        assert "In short" in s.text(s.reader)  # above Alpha's text, still the one shown
+        assert "The alpha launch, in short." in s.text(s.reader)
+        await s.press("b")
+        assert s.saved(ALPHA).bookmarked and not s.saved(BETA).bookmarked
+        await s.press("v")
+        assert f"title: {ALPHA}" in s.text(s.reader)  # the file as it is on disk
+        await s.press("v")
+        assert f"title: {ALPHA}" not in s.text(s.reader)
+        s.articles.focus()
+        await s.press("m")  # the row under the cursor: marking without opening
+        assert s.saved(BETA).read
+
+
 async def test_y_copies_the_source_link(start: Start) -> None:
     async with start() as s:
         await s.press("y")
