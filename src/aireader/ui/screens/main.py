@@ -714,7 +714,9 @@ class MainScreen(Screen[None]):
         reader = self.query_one(Reader)
         if reader.article is not None and reader.article.identity in {a.identity for a in changed}:
             reader.show_header(reader.article, self.state_of(reader.article))
-        self._refresh_counts()
+        # The sidebar's counts a frame later: the row and the article come first.
+        self._show_status()
+        self.call_after_refresh(self._refresh_counts)
         return changed
 
     # -- messages ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from rich.theme import Theme
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -106,6 +107,18 @@ def _prepare(article: Article, root: Path) -> Prepared | Skipped:
         shown = images_shown(body)
     pieces = chunks(_short_lines(shown[:MAX_SHOWN]), first=FIRST_PIECE)
     return fresh, body, pieces, fresh.format is Format.MARKDOWN
+
+
+def _prepare_and_render(
+    article: Article, root: Path, raw: bool, theme: Theme, width: int
+) -> tuple[Prepared, list[Strip]] | Skipped:
+    """:func:`_prepare` (or :func:`_raw`), and the first piece's lines: everything
+    the first lines of an article need, in one call made in a thread."""
+    prepared = (_raw if raw else _prepare)(article, root)
+    if isinstance(prepared, Skipped):
+        return prepared
+    _, _, pieces, markdown = prepared
+    return prepared, render_piece(theme, pieces[0], markdown, width)
 
 
 def _raw(article: Article, root: Path) -> Prepared | Skipped:
@@ -252,11 +265,14 @@ class Reader(VerticalScroll, can_focus=True):
     async def _load_text(self, article: Article, root: Path) -> None:
         """Read the file and render its text: the opening first, then the rest.
 
-        A newer ``show`` cancels this, so a long document never holds up the next.
+        Reading, parsing and rendering the opening happen in one trip to a
+        thread, so the first lines are on screen as soon as they can be. A newer
+        ``show`` cancels this, so a long document never holds up the next.
         """
         raw = self.raw
-        prepared = await asyncio.to_thread(_raw if raw else _prepare, article, root)
         body = self.body
+        theme, width = body.rich_theme(), self._width()
+        prepared = await asyncio.to_thread(_prepare_and_render, article, root, raw, theme, width)
         body.clear()
         self._hits, self._current = [], -1
         if isinstance(prepared, Skipped):
@@ -266,15 +282,19 @@ class Reader(VerticalScroll, can_focus=True):
             body.display = False
             self.post_message(self.Shown(article, None))
             return
-        fresh, text, pieces, markdown = prepared
+        (fresh, text, pieces, markdown), first_lines = prepared
         if not raw:
             self._body = (article, text)
             if self.extracting:
                 self._show_extract(article, fresh.title, text)
         self._show_notice(article, fresh, text, raw)
         self._prepared = (article, pieces, markdown)
+        self._rendered = (width, self.app.theme)
+        query = self.shown_query
+        body.set_highlighter(query.highlights if query is not None else None)
         body.display = True
-        await self._render_text(pieces, markdown)
+        body.add_lines(first_lines)
+        await self._render_rest(pieces[1:], markdown, theme, width)
         self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
         self.call_after_refresh(self._resume_position, article)
@@ -299,26 +319,21 @@ class Reader(VerticalScroll, can_focus=True):
         page = self.query_one("#page")
         return max(20, page.content_region.width or self.scrollable_content_region.width)
 
-    async def _render_text(self, pieces: list[str], markdown: bool) -> None:
-        """Render the pieces in a thread and show them: the first as soon as it is
-        ready, the rest as they come (a long document a batch at a time)."""
+    async def _render_rest(
+        self, pieces: list[str], markdown: bool, theme: Theme, width: int
+    ) -> None:
+        """Render the pieces after the first in a thread, and show them as they come
+        (a long document a batch at a time: each addition lays out the screen)."""
         body = self.body
-        theme = body.rich_theme()
-        width = self._width()
-        self._rendered = (width, self.app.theme)
-        query = self.shown_query
-        body.set_highlighter(query.highlights if query is not None else None)
         waiting: list[Strip] = []
         shown = time.monotonic()
         for n, piece in enumerate(pieces):
+            await asyncio.sleep(0)  # a moment for keys between pieces
             waiting += await asyncio.to_thread(render_piece, theme, piece, markdown, width)
             now = time.monotonic()
-            if n == 0 or now - shown > 0.25 or n == len(pieces) - 1:
-                # Lines join the pane now and then, not per piece: each addition
-                # lays out the screen again, and keys wait for that.
+            if now - shown > 0.25 or n == len(pieces) - 1:
                 body.add_lines(waiting)
                 waiting, shown = [], now
-            await asyncio.sleep(0)  # a moment for keys between pieces
 
     @work(exclusive=True, group="reader-text")
     async def _render_again(self) -> None:
