@@ -530,6 +530,13 @@ class MainScreen(Screen[None]):
             self._libraries_counted = True
             self._count_libraries()
             self._load_readers()
+            self.call_after_refresh(self._make_bars)
+
+    async def _make_bars(self) -> None:
+        """Both query bars, made (hidden) once the library is in: ``/`` then shows
+        one at once, where making it on the key took a few hundred milliseconds."""
+        for which in ("search", "find"):
+            await self._made_bar(which)
 
     @work(thread=True, exclusive=True, group="reload-states")
     def reload_states(self) -> None:
