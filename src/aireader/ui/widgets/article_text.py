@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich._loop import loop_last
+from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -60,13 +63,84 @@ STYLES = {
 }
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+"""Scripts written without spaces: kana and Han (Hangul is written with spaces)."""
+_CLOSE = "、。，．：；？！）］｝」』】〕〉》〗〙〛”’…‥ー々ゝゞヽヾ〜"
+"""Punctuation that never starts a line (kinsoku)."""
+_OPEN = "（［｛「『【〔〈《〖〘〚“‘"
+"""Punctuation that never ends a line."""
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_CJK_WORD = re.compile(
+    rf"\s*[{_OPEN}]*(?:[{_CJK}]|[^\s{_CJK}{_OPEN}{_CLOSE}]+|[{_OPEN}{_CLOSE}])[{_CLOSE}]*\s*"
+)
+
+
+def _divide(text: str, width: int) -> list[int]:
+    """Where to break ``text`` to fit ``width`` cells, for text with Chinese or
+    Japanese in it: a line may break between any two of their characters (they
+    are written without spaces), but not before a closing mark (。，」) nor after
+    an opening one (「（), and a Latin word or a number is never split.
+
+    Rich breaks only at spaces and folds a longer run where it overflows: a
+    paragraph of Chinese came out ragged, with "1999" split over two lines.
+    """
+    breaks: list[int] = []
+    offset = 0
+    for match in _CJK_WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = cell_len(word.rstrip())
+        if width - offset >= length:
+            offset += cell_len(word)
+        elif length > width:  # longer than a line: folded across lines
+            for last, piece in loop_last(chop_cells(word, width)):
+                if start:
+                    breaks.append(start)
+                if last:
+                    offset = cell_len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    return breaks
+
+
+class Wrapped:
+    """A Rich ``Text`` wrapped as :func:`_divide` breaks it, where it has CJK text
+    in it; else as Rich wraps it."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self.text
+        if not _HAS_CJK.search(text.plain):
+            yield text
+            return
+        width = options.max_width
+        lines: list[Text] = []
+        for line in text.split(allow_blank=True):
+            pieces = line.divide(_divide(line.plain, width))
+            for piece in pieces:
+                piece.rstrip_end(width)
+            lines.extend(pieces)
+        joined = Text("\n").join(lines)
+        joined.no_wrap = True
+        yield joined
+
+
 @functools.cache
 def markdown_class() -> type[Markdown]:
     """Rich's Markdown as an article reads: headings at the left edge (Rich centres
     h1 in a box), code blocks in the theme's code colours. Made on first use, since
     markdown-it and Pygments cost start-up time."""
-    from rich.markdown import CodeBlock, Heading, Markdown
+    from rich.markdown import CodeBlock, Heading, Markdown, Paragraph
     from rich.padding import Padding
+
+    class WrappedParagraph(Paragraph):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            self.text.justify = self.justify
+            yield Wrapped(self.text)
 
     class LeftHeading(Heading):
         """At the left edge; a top-level heading is underlined with a rule its width."""
@@ -92,6 +166,7 @@ def markdown_class() -> type[Markdown]:
     class ArticleMarkdown(Markdown):
         elements: ClassVar[dict[str, type[Any]]] = {
             **Markdown.elements,
+            "paragraph_open": WrappedParagraph,
             "heading_open": LeftHeading,
             "fence": PlainCodeBlock,
             "code_block": PlainCodeBlock,
@@ -144,7 +219,7 @@ def render_piece(theme: Theme, piece: str, markdown: bool, width: int) -> list[S
     options = console.options.update_width(max(10, width))
     if not markdown:
         text = Text(piece.strip("\n") + "\n")  # a blank line after, as between paragraphs
-        return [Strip(line) for line in console.render_lines(text, options, pad=False)]
+        return [Strip(line) for line in console.render_lines(Wrapped(text), options, pad=False)]
     markdown_text = markdown_class()(piece, hyperlinks=True)
     lines = list(_without_links(console.render_lines(markdown_text, options, pad=False)))
     return [*lines, Strip([])]  # the blank line between this piece's blocks and the next
