@@ -449,6 +449,18 @@ class Reader(VerticalScroll, can_focus=True):
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
 
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.page_down()
+
+    def action_page_up(self) -> None:
+        self.page_up()
+
     # -- highlighting and find -------------------------------------------------
 
     @property
