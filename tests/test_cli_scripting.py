@@ -47,8 +47,9 @@ class Result:
 
     @property
     def titles(self) -> list[str]:
-        """The titles of a text listing (``date  flags  title  (relpath)[  42%]``)."""
-        return [line[16:].rsplit("  (", 1)[0] for line in self.lines]
+        """The titles of a text listing (``date~  flags  title  (relpath)[  42%]``, where
+        the date and its mark take 11 columns)."""
+        return [line[17:].rsplit("  (", 1)[0] for line in self.lines]
 
 
 Cli = Callable[..., Result]
@@ -257,7 +258,7 @@ def test_list_with_a_query(cli: Cli, library: Path) -> None:
     result = cli("list", library, "tag:video")
     assert result.code == 0
     assert result.titles == ["Sora arrives", "Veo notes"]  # no words: newest first
-    assert result.lines[0].startswith("2024-03-01  N-  Sora arrives  (news/sora.md)")
+    assert result.lines[0].startswith("2024-03-01   N-  Sora arrives  (news/sora.md)")
     ranked = cli("list", library, "veo")
     assert ranked.titles == ["Veo notes", "Sora arrives"]  # the title match first
 
@@ -454,11 +455,18 @@ class FakeApp:
     """Stands in for ReaderApp: records how the reader would have been started."""
 
     started: list[tuple[Path, Any, Any]]
+    opened: Path | None
 
     def __init__(
-        self, folder: Path, store: Store, settings: Any = None, problems: Any = ()
+        self,
+        folder: Path,
+        store: Store,
+        settings: Any = None,
+        problems: Any = (),
+        open_path: Path | None = None,
     ) -> None:
         FakeApp.started.append((folder, settings, list(problems)))
+        FakeApp.opened = open_path
         self.writer = self
 
     def run(self) -> None:
@@ -475,6 +483,7 @@ def test_the_reader_gets_the_settings_and_the_problems(
 
     FakeApp.started = []
     monkeypatch.setattr(aireader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr("aireader.cli._terminal_problem", lambda: None)  # as if on a terminal
     no_user_settings.parent.mkdir()
     no_user_settings.write_text(
         f'folders = [{json.dumps(str(library))}]\ntheme = "nord"\nbogus = 1\n', encoding="utf-8"

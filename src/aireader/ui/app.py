@@ -70,9 +70,12 @@ class ReaderApp(App[None]):
         store: Store,
         settings: Settings | None = None,
         problems: Sequence[str] = (),
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        self.open_path = open_path
+        """An article file of ``folder`` to open once the library is in (``aireader FILE.md``)."""
         self.store = store
         self.settings = settings or Settings()
         self.libraries = [folder]
@@ -119,14 +122,16 @@ class ReaderApp(App[None]):
         if wanted != self.theme:  # setting it refreshes every style: not for nothing
             self.theme = wanted
 
-    def _main_screen_of(self, folder: Path) -> Callable[[], MainScreen]:
-        return lambda: MainScreen(folder, self.store, self.writer, self.settings)
+    def _main_screen_of(
+        self, folder: Path, open_path: Path | None = None
+    ) -> Callable[[], MainScreen]:
+        return lambda: MainScreen(folder, self.store, self.writer, self.settings, open_path)
 
     def get_default_screen(self) -> MainScreen:
         """The first library's main screen is the base of the stack. (Pushed over
         Textual's empty default screen, both would be styled and laid out before the
         first frame, and a mode of its own would restyle it once more.)"""
-        return self._main_screen_of(self.folder)()
+        return self._main_screen_of(self.folder, self.open_path)()
 
     def on_mount(self) -> None:
         if self.store.notice:

@@ -1,0 +1,181 @@
+"""What a newcomer hit in the first five minutes with the command line (issue 14),
+each run as they ran it: ``python -m aireader`` in a subprocess, its output in a
+pipe, a file or a pseudo-terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from aireader import paths
+from aireader.core.library import load_library
+from aireader.core.store import Store
+from test_cli import env, hits, run
+
+WriteArticle = Callable[..., Path]
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    """The single line of stderr of a command that failed with ``code``."""
+    assert result.returncode == code, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("aireader: ")
+    return lines[0]
+
+
+# -- 12. the reader needs a terminal ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stdin", ["pty", "devnull"])
+def test_the_reader_into_a_file_says_it_needs_a_terminal(tmp_path: Path, stdin: str) -> None:
+    """``aireader > file`` wrote escape codes into the file and hung: now one line, exit 2."""
+    import pty
+
+    leader, follower = pty.openpty()
+    target = tmp_path / "out.txt"
+    try:
+        with target.open("w") as out:
+            result = subprocess.run(
+                [sys.executable, "-m", "aireader"],
+                stdin=follower if stdin == "pty" else subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env(),
+                timeout=30,
+            )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    line = one_line_error(result)
+    assert "needs a terminal" in line and "standard output" in line
+    assert target.read_bytes() == b""  # no escape codes, nothing at all
+
+
+def test_the_reader_with_input_from_a_file_says_it_needs_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "aireader"],
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            timeout=30,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert "standard input is not one" in one_line_error(result)
+
+
+# -- 13. search into a pipe: one hit a line ----------------------------------------------
+
+LONG_TITLE = (
+    "A very long title about Sora that goes on well past eighty columns of any terminal and on"
+)
+
+
+def test_search_into_a_pipe_is_one_hit_a_line(
+    library_dir: Path, write_article: WriteArticle
+) -> None:
+    write_article("long.md", f"---\ntitle: {LONG_TITLE}\ndate: 2024-02-01\n---\nSora body.\n")
+    write_article("short.md", "---\ntitle: Short\ndate: 2024-01-01\n---\nAlso about Sora.\n")
+    result = run("search", "sora", "--folder", library_dir)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2  # no wrapping, no blank line between hits
+    found = hits(result.stdout)
+    assert [hit["title"] for hit in found] == [LONG_TITLE, "Short"]
+    assert found[0]["snippet"] == "[Sora] body."
+    assert found[1]["day"] == "2024-01-01" and found[1]["flags"] == "N-"
+    assert lines[1] == "2024-01-01   N-  Short  (short.md)  Also about [Sora]."
+
+
+# -- 15. what a newcomer expected ---------------------------------------------------------
+
+
+def test_an_unknown_command_names_the_commands() -> None:
+    line = one_line_error(run("frobnicate"))
+    assert "no such folder" not in line
+    assert "frobnicate" in line
+    for command in ("list", "search", "mark", "export", "state", "config"):
+        assert command in line
+    assert "did you mean 'search'" in one_line_error(run("serch", "sora"))
+
+
+def test_a_missing_path_is_still_no_such_folder(tmp_path: Path) -> None:
+    assert "no such folder" in one_line_error(run(tmp_path / "gone"))
+    assert "no such file" in one_line_error(run(tmp_path / "gone.md"))
+
+
+def test_list_of_an_empty_folder_says_so(library_dir: Path) -> None:
+    line = one_line_error(run("list", "--folder", library_dir), code=1)
+    assert line == f"aireader: no articles in {library_dir.resolve()}"
+    (library_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    line = one_line_error(run("list", "--folder", library_dir), code=1)
+    assert "no articles in" in line and "1 file could not be loaded" in line
+    assert "aireader list --skipped" in line
+
+
+def test_list_help_names_every_json_field() -> None:
+    out = run("list", "--help").stdout
+    help_text = " ".join(out.split())
+    record = json.loads(run("list", "--json").stdout.splitlines()[0])
+    for field in record:
+        assert field in help_text, field
+    assert "topics" in help_text and "extract" in help_text
+
+
+@pytest.fixture
+def started(library_dir: Path, write_article: WriteArticle) -> Path:
+    """Two articles, one of them a fifth read (a position with many decimals)."""
+    write_article("a.md", "---\ntitle: Alpha\ndate: 2024-01-01\n---\nText.\n")
+    write_article("b.md", "---\ntitle: Beta\ndate: 2024-01-02\n---\nMore text.\n")
+    (alpha,) = [a for a in load_library(library_dir).articles if a.title == "Alpha"]
+    store = Store.open(paths.state_db_path())
+    store.set_position(alpha, 0.1929562785689205)
+    store.close()
+    return library_dir
+
+
+def test_progress_is_given_to_three_decimals_in_csv_and_json(started: Path) -> None:
+    result = run("export", "--all", "--format", "csv", "--folder", started)
+    rows = {row["title"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["Alpha"]["progress"] == "0.193"
+    assert rows["Beta"]["progress"] == ""
+    records = {
+        r["title"]: r for r in map(json.loads, run("list", "--json", started).stdout.splitlines())
+    }
+    assert records["Alpha"]["progress"] == 0.193
+    listed = run("list", "--folder", started).stdout.splitlines()
+    assert listed[1].endswith("(a.md)  19%")
+
+
+def test_dates_from_the_file_time_are_marked(
+    library_dir: Path, write_article: WriteArticle
+) -> None:
+    write_article("dated.md", "---\ntitle: Dated\ndate: 2024-01-02\n---\nSora text.\n")
+    write_article("undated.md", "# Undated\n\nSora text.\n", mtime=946_684_800.0)  # 2000-01-01
+    write_article("2023-05-06-named.md", "# Named\n\nSora text.\n")
+    listed = run("list", "--folder", library_dir).stdout.splitlines()
+    assert [line[:11] for line in listed] == ["2024-01-02 ", "2023-05-06 ", "2000-01-01~"]
+    assert all(line[11:13] == "  " for line in listed)  # the columns stay aligned
+    found = {hit["title"]: hit["day"] for hit in hits(run("search", "sora", library_dir).stdout)}
+    assert found == {"Dated": "2024-01-02", "Named": "2023-05-06", "Undated": "2000-01-01~"}
+    markdown = run("export", "--all", "--folder", library_dir).stdout
+    (undated,) = [line for line in markdown.splitlines() if "Undated" in line]
+    assert "2000-01-01\\~" in undated  # ~, escaped: Markdown would strike it through
