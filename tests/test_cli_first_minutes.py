@@ -179,3 +179,89 @@ def test_dates_from_the_file_time_are_marked(
     markdown = run("export", "--all", "--folder", library_dir).stdout
     (undated,) = [line for line in markdown.splitlines() if "Undated" in line]
     assert "2000-01-01\\~" in undated  # ~, escaped: Markdown would strike it through
+
+
+# -- 14. the snippet shows the match that ranked the article --------------------------------
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the raw seed articles
+
+
+@pytest.fixture
+def pages(library_dir: Path, write_article: WriteArticle) -> Path:
+    """Pages shaped like the raw seeds where the wrong passage was shown: a word of the
+    phrase alone in an earlier paragraph, the phrase itself further down."""
+    write_article(
+        "llama.txt",
+        "Can Sora win\n\nMany products rely on Meta's Llama 2 model, a year behind.\n\n"
+        + "Filler text about other things. " * 8
+        + "\n\nVisited 2 times, 1 visit(s) today\n",
+    )
+    write_article(
+        "alibaba.txt",
+        "Alibaba bets\n\nAlibaba is making a bold bet: opening access to its model.\n\n"
+        + "More filler about the market. " * 8
+        + "\n\nPost a Comment\n\n0 Comments\n",
+    )
+    write_article(
+        "curtas.md",
+        "# Disputa\n\nA tendência explosiva dos curtas-metragens de IA revela muito.\n\n"
+        'O CEO afirmou: "As séries curtas parecem ter aberto um novo mundo".\n',
+    )
+    return library_dir
+
+
+def snippet_for(folder: Path, query: str) -> str:
+    result = run("search", query, "--folder", folder)
+    assert result.returncode == 0, result.stderr
+    return hits(result.stdout)[0]["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ('"Visited 2 times"', "[Visited 2 times], 1 visit(s) today"),
+        ('"Post a Comment"', "[Post a Comment] 0 Comments"),
+        ('"series curtas"', '"As [séries curtas] parecem'),
+    ],
+)
+def test_a_phrase_shows_the_passage_that_holds_it(pages: Path, query: str, shown: str) -> None:
+    snippet = snippet_for(pages, query)
+    assert shown in snippet
+    assert snippet.count("[") == 1  # the phrase, whole, and no word of it alone
+
+
+def test_a_phrase_in_json_highlights_the_phrase(pages: Path) -> None:
+    result = run("search", '"Post a Comment"', "--json", "--folder", pages)
+    (record,) = map(json.loads, result.stdout.splitlines())
+    snippet = record["snippet"]
+    assert [snippet[a:b] for a, b in record["highlights"]] == ["Post a Comment"]
+
+
+def test_words_show_where_they_come_together(pages: Path) -> None:
+    """Two words: the paragraph with both beats an earlier one with one of them."""
+    assert '"As [séries] [curtas] parecem' in snippet_for(pages, "series curtas")
+
+
+def test_a_word_is_shown_standing_alone_before_in_a_hyphenated_word(pages: Path) -> None:
+    assert '"As séries [curtas] parecem' in snippet_for(pages, "curtas")
+    # Where it only comes hyphenated, that is still where it matched, and shown.
+    assert "dos curtas-[metragens] de IA" in snippet_for(pages, "metragens")
+
+
+def test_a_word_does_not_light_up_words_that_start_the_same(
+    library_dir: Path, write_article: WriteArticle
+) -> None:
+    write_article("a.md", "# A\n\nSoraya met Sora, and Soras, at the generator.\n")
+    assert snippet_for(library_dir, "sora") == "Soraya met [Sora], and Soras, at the generator."
+    asked = snippet_for(library_dir, "sora*")  # a prefix, when asked for
+    assert asked == "[Soraya] met [Sora], and [Soras], at the generator."
+
+
+def test_the_raw_seeds_show_the_phrase_asked_for(tmp_path: Path) -> None:
+    import shutil
+
+    seeds = shutil.copytree(SEEDS, tmp_path / "seeds")
+    snippet = snippet_for(seeds, '"series curtas"')
+    assert "[séries curtas]" in snippet and "metragens" not in snippet
+    snippet = snippet_for(seeds, '"Llama 2 model"')
+    assert "[Llama 2 model]" in snippet and snippet.count("[") == 1

@@ -1816,35 +1816,84 @@ def _plain_markdown(text: str) -> str:
 
 
 def snippet(body: tuple[str, bool], query: Query) -> tuple[str, list[tuple[int, int]]]:
-    """About :data:`SNIPPET_COLUMNS` of ``body`` on one line, around the first match
-    of ``query`` (its start when nothing in it matches), and where its matches are.
+    """About :data:`SNIPPET_COLUMNS` of ``body`` on one line, around the match of
+    ``query`` that best shows why the article was found, and where its matches are.
+
+    That is the first paragraph holding the most of the query's words and phrases
+    (a phrase only where its words stand together), at the place in it where most
+    of them come close, a word standing alone preferred to the same word as a part
+    of a hyphenated one ("curtas", not "curtas-metragens"); the start of the text
+    when nothing in it matches (the title or the tags did).
 
     ``body`` is ``(text, is_markdown)``. Whitespace runs become one space; a cut
     falls between words where it can, and is shown by an ellipsis.
     """
     text, markdown = body
-    head: list[str] = []  # the start of the text, for when nothing in it matches
-    head_full = False
-    passage: list[str] = []
-    anchor: tuple[int, int] | None = None
+    wanted = len(query.text_leaves())
+    lines: list[str] = []
+    best: tuple[tuple[int, int], int, tuple[int, int]] | None = None  # (score, line, anchor)
     for paragraph in _PARAGRAPH.split(text):
         line = " ".join((_plain_markdown(paragraph) if markdown else paragraph).split())
         if not line:
             continue
-        if anchor is not None:
+        lines.append(line)
+        if best is not None and best[0] == (wanted, wanted):
+            if _columns(" ".join(lines[best[1] :])) > SNIPPET_COLUMNS:
+                break  # the passage is long enough
+            continue
+        matches = query.matches(line)
+        if matches:
+            score, anchor = _best_anchor(line, matches)
+            if best is None or score > best[0]:
+                best = (score, len(lines) - 1, anchor)
+    if best is None:
+        head: list[str] = []
+        for line in lines:
+            head.append(line)
+            if _columns(" ".join(head)) > SNIPPET_COLUMNS:
+                break
+        shown = _window(" ".join(head), None)
+    else:
+        _, first, anchor = best
+        passage = [lines[first]]
+        for line in lines[first + 1 :]:
+            if _columns(" ".join(passage)) > SNIPPET_COLUMNS:
+                break
             passage.append(line)
-        else:
-            if not head_full:
-                head.append(line)
-                head_full = _columns(" ".join(head)) > SNIPPET_COLUMNS
-            spans = query.highlights(line)
-            if not spans:
-                continue
-            anchor, passage = spans[0], [line]
-        if _columns(" ".join(passage)) > SNIPPET_COLUMNS:
-            break
-    shown = _window(" ".join(passage if anchor else head), anchor)
+        shown = _window(" ".join(passage), anchor)
     return shown, query.highlights(shown)
+
+
+def _best_anchor(
+    line: str, matches: list[tuple[int, int, int]]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where in ``line`` to anchor the snippet: the first match from which the most
+    different words and phrases of the query follow within a snippet's width (then
+    the most of them standing alone); and its score, (how many, how many alone)."""
+    reach = SNIPPET_COLUMNS - SNIPPET_LEAD
+    best = ((0, 0), (matches[0][1], matches[0][2]))
+    for i, (_, start, end) in enumerate(matches):
+        seen: set[int] = set()
+        alone: set[int] = set()
+        for leaf, later_start, later_end in matches[i:]:
+            if later_end - start > reach or _columns(line[start:later_end]) > reach:
+                break
+            seen.add(leaf)
+            if _stands_alone(line, later_start, later_end):
+                alone.add(leaf)
+        score = (len(seen), len(alone))
+        if score > best[0]:
+            best = (score, (start, end))
+    return best
+
+
+def _stands_alone(line: str, start: int, end: int) -> bool:
+    """Whether the match ``line[start:end]`` is not a part of a hyphenated word."""
+    before = line[max(0, start - 2) : start]
+    after = line[end : end + 2]
+    joined_before = len(before) == 2 and before[1] in "-‐" and before[0].isalnum()
+    joined_after = len(after) == 2 and after[0] in "-‐" and after[1].isalnum()
+    return not (joined_before or joined_after)
 
 
 def _window(line: str, anchor: tuple[int, int] | None) -> str:
