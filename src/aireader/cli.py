@@ -266,7 +266,8 @@ commands:
 
 Precedence, strongest first: a command-line flag, an environment variable
 (AIREADER_FOLDERS, AIREADER_THEME, AIREADER_SORT, AIREADER_DATE_FORMAT,
-AIREADER_MARK_READ_ON_OPEN, AIREADER_SIDEBAR), the config file, the default.
+AIREADER_MARK_READ_ON_OPEN, AIREADER_SIDEBAR, AIREADER_BROWSER), the config
+file, the default.
 
 examples:
   aireader config init && $EDITOR "$(aireader config path)"
@@ -314,6 +315,7 @@ OPTIONS_WITH_VALUE = (
     "--folder",
     "--format",
     "--query",
+    "--browser",
 )
 """Options followed by a value: the value is not a command (``--folder list``)."""
 
@@ -425,6 +427,11 @@ def _settings(parser: argparse.ArgumentParser, *shown: str) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help=helped("sidebar", "show the tag sidebar at start (or not)"),
+    )
+    group.add_argument(
+        "--browser",
+        metavar="CMD",
+        help=helped("browser", "the command that opens links: %%s is the link ('w3m %%s')"),
     )
 
 
@@ -708,7 +715,7 @@ def _command(args: list[str]) -> tuple[str | None, list[str]]:
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given as flags (None: not given)."""
-    names = ("theme", "sort", "date_format", "mark_read_on_open", "sidebar")
+    names = ("theme", "sort", "date_format", "mark_read_on_open", "sidebar", "browser")
     return {name: getattr(args, name, None) for name in names}
 
 

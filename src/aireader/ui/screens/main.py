@@ -892,8 +892,7 @@ class MainScreen(Screen[None]):
         if target is None or not target.link:
             self.notify("This article has no source link.", timeout=3)
             return
-        self.app.open_url(target.link)
-        self.notify(f"Opening {target.link}", timeout=3)
+        self.app.open_url(target.link)  # it says "Opening", or why it could not
 
     def action_copy_link(self) -> None:
         target = self._target()
