@@ -265,3 +265,75 @@ def test_the_raw_seeds_show_the_phrase_asked_for(tmp_path: Path) -> None:
     assert "[séries curtas]" in snippet and "metragens" not in snippet
     snippet = snippet_for(seeds, '"Llama 2 model"')
     assert "[Llama 2 model]" in snippet and snippet.count("[") == 1
+
+
+# -- 15. mark a file by its path; export every bookmark ---------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_libraries(tmp_path: Path) -> dict[str, Path]:
+    """The configured library, another folder, and a file in Downloads."""
+    home = write(tmp_path / "home" / "a.md", "---\ntitle: Home one\ndate: 2024-03-01\n---\nA.\n")
+    other = write(tmp_path / "other" / "b.md", "---\ntitle: Other one\ndate: 2024-02-01\n---\nB.\n")
+    stray = write(tmp_path / "downloads" / "c.md", "# Stray one\n\nC.\n")
+    config = write(tmp_path / "config.toml", f"folders = [{json.dumps(str(home.parent))}]\n")
+    return {"home": home, "other": other, "stray": stray, "config": config}
+
+
+def run_with(config: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aireader", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**env(), "AIREADER_CONFIG": str(config)},
+        timeout=60,
+    )
+
+
+def test_mark_takes_a_path_outside_the_default_library(two_libraries: dict[str, Path]) -> None:
+    config = two_libraries["config"]
+    result = run_with(config, "mark", "read", two_libraries["other"])
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"read: Other one  ({two_libraries['other']})\n"
+    listed = run_with(config, "list", "--folder", two_libraries["other"].parent).stdout
+    assert listed.startswith("2024-02-01   --  Other one")  # read, where it lives
+
+
+def test_export_bookmarks_takes_every_library(two_libraries: dict[str, Path]) -> None:
+    config = two_libraries["config"]
+    paths_ = [two_libraries[name] for name in ("home", "other", "stray")]
+    assert run_with(config, "mark", "bookmark", *paths_).returncode == 0
+    records = [
+        json.loads(line)
+        for line in run_with(config, "export", "--bookmarks", "--json").stdout.splitlines()
+    ]
+    assert [(r["title"], r["path"]) for r in records] == [
+        ("Stray one", str(two_libraries["stray"])),  # newest first: its file's time, today
+        ("Home one", str(two_libraries["home"])),
+        ("Other one", str(two_libraries["other"])),
+    ]
+    only_home = run_with(
+        config, "export", "--bookmarks", "--json", "--folder", two_libraries["home"].parent
+    )
+    assert [json.loads(line)["title"] for line in only_home.stdout.splitlines()] == ["Home one"]
+
+
+def test_a_bookmark_whose_file_is_gone_is_exported_as_last_seen(
+    two_libraries: dict[str, Path],
+) -> None:
+    config, other = two_libraries["config"], two_libraries["other"]
+    assert run_with(config, "mark", "bookmark", other).returncode == 0
+    other.write_text("---\ntitle: Other, renamed\ndate: 2024-02-01\n---\nB.\n", encoding="utf-8")
+    run_with(config, "list", "--folder", other.parent)  # seen with its new title
+    other.unlink()
+    result = run_with(config, "export", "--bookmarks")
+    assert result.returncode == 0, result.stderr
+    (item,) = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert item.startswith(f"- [Other, renamed]({other.as_uri()})")
+    assert "file not found" in item

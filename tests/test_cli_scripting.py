@@ -582,11 +582,38 @@ def test_mark_by_a_symlinked_path(cli: Cli, state: StateDir, tmp_path: Path) -> 
     assert result.lines == ["read: Alpha  (alpha.md)"]
 
 
-def test_mark_a_file_that_is_not_in_the_library(cli: Cli, state: StateDir, tmp_path: Path) -> None:
-    stray = tmp_path / "stray.md"
-    stray.write_text("# Stray\n")
-    result = cli("mark", "read", state.folder / "alpha.md", stray, "--folder", state.folder)
-    assert_usage_error(result, "not an article of the library", str(stray), "--folder")
+def test_mark_a_file_outside_the_library_by_its_path_alone(
+    cli: Cli, state: StateDir, tmp_path: Path
+) -> None:
+    """A path names its article: no --folder, and no library it must belong to."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    stray = downloads / "stray.md"
+    stray.write_text("# Stray\n\nSome text.\n")
+    result = cli("mark", "read", stray)
+    assert (result.code, result.err) == (0, "")
+    assert result.lines == [f"read: Stray  ({stray})"]
+    assert cli("mark", "bookmark", state.folder / "alpha.md", stray).code == 0
+    assert cli("list", "--folder", downloads).lines == [
+        f"{today_mtime(stray)}  -B  Stray  (stray.md)"
+    ]
+    assert state.states()["Alpha"].bookmarked
+    (record,) = cli("mark", "unread", stray, "--json", "--folder", state.folder).records
+    assert (record["path"], record["read"], record["bookmarked"]) == (str(stray), False, True)
+
+
+def today_mtime(path: Path) -> str:
+    """How list shows the date of a file without one: its time, marked ~."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(path.stat().st_mtime).date().isoformat() + "~"
+
+
+def test_mark_a_file_that_is_not_an_article(cli: Cli, state: StateDir, tmp_path: Path) -> None:
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(b"%PDF-1.4")
+    result = cli("mark", "read", state.folder / "alpha.md", paper)
+    assert_usage_error(result, "not an article", str(paper), ".md")
     assert not state.states()["Alpha"].read  # nothing marked when one path is wrong
 
 

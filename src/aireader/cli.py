@@ -22,7 +22,7 @@ import shutil
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -172,9 +172,10 @@ article of the library.
 """
 
 MARK_EPILOG = """\
-What to mark is either one query (quote it; see aireader search --help) or one
-or more article files. A file must be an article of the library: the first
-configured folder unless --folder names another.
+What to mark is either one query (quote it; see aireader search --help), found
+in the library (--folder DIR, else the first configured folder), or one or more
+article files, wherever they are: a file names its article, and read-state
+follows an article's content, whatever folder it is read in.
 
 Prints one line per article that changed (with --json, its aireader list --json
 record after the change); articles that matched but were already so are counted
@@ -185,10 +186,10 @@ examples:
   aireader mark read is:unread                 everything, caught up
   aireader mark bookmark ~/articles/news/2024-05-01-veo.md
   aireader mark unbookmark 'is:bookmarked is:read' --json
-  aireader mark read --folder ~/articles ~/articles/a.md ~/articles/b.md
+  aireader mark read ~/Downloads/a.md ~/articles/b.md
 
 Exit status: 0 something matched (even if it needed no change), 1 nothing
-matched, 2 bad usage (a path that is not an article, a bad query).
+matched, 2 bad usage (a file that is not an article, a bad query).
 """
 
 EXPORT_EPILOG = """\
@@ -543,7 +544,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         metavar="QUERY|PATH",
         help="one query (quote it), or one or more article files",
     )
-    _folder_option(mark, FOLDER_DEFAULT + "; for a query only: a file names its article")
+    _folder_option(mark, FOLDER_DEFAULT + "; a query's only: a file names its article")
     _data_dir(mark)
     _json_option(mark, "one JSON object per article changed (its record after the change)")
     _settings(mark)
@@ -1204,7 +1205,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _mark(args: argparse.Namespace) -> int:
-    folder = _folder(args.folder, args)
     targets: list[str] = args.targets
     as_paths = all(_is(t, "file") for t in targets)
     query: Query | None = None
@@ -1230,17 +1230,21 @@ def _mark(args: argparse.Namespace) -> int:
                 "aireader mark read is:unread)"
             )
     field, value, word = MARKS[args.action]
+    # A file names its article (state is keyed by content): no library is needed.
+    folder = _folder(args.folder, args) if query is not None else None
+    files = _articles_at(targets, args) if query is None else []
     store = _writable_store(args, "marked")
     try:
-        found = _find(folder, query, store)
-        if query is None:
-            order = _by_paths(found, targets)
-        else:
+        if folder is not None:
+            found = _find(folder, query, store)
             order = _ordered(found, query, args.settings.sort)
-        if not order:
+            matched = [found.articles[i] for i in order]
+        else:
+            matched = files
+            found = _Found(files, [], store.states(files, follow=False), [], Path())
+        if not matched:
             print(f"aireader: nothing matches {neutralise_line(targets[0])}", file=sys.stderr)
             return EXIT_NO_MATCH
-        matched = [found.articles[i] for i in order]
         changed = [a for a in matched if getattr(found.state(a), field) != value]
         when = datetime.now().timestamp()
         if field == "read":
@@ -1321,6 +1325,44 @@ def _related(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _articles_at(targets: Sequence[str], args: argparse.Namespace) -> list[Article]:
+    """The articles in these files, read from them. A file that is not an article
+    is an error."""
+    roots = _library_roots(args)
+    out: dict[str, Article] = {}
+    for target in targets:
+        shown = neutralise_line(target)
+        path = Path(target).expanduser()
+        if path.suffix.lower() not in EXTENSIONS:
+            kinds = ", ".join(sorted(EXTENSIONS))
+            raise _Failure(f"not an article: {shown} (aireader reads {kinds} files)")
+        article = _read_article(path, roots, str(path))
+        if isinstance(article, Skipped):
+            raise _Failure(f"{shown} could not be loaded ({neutralise_line(article.reason)})")
+        out.setdefault(article.location, article)
+    return list(out.values())
+
+
+def _library_roots(args: argparse.Namespace) -> list[Path]:
+    """The libraries an article file may be in: ``--folder``, the configured
+    folders, the sample library (resolved, those that exist)."""
+    libraries = [Path(args.folder).expanduser()] if args.folder is not None else []
+    libraries += [*args.settings.folders, paths.bundled_library()]
+    return [folder.resolve() for folder in libraries if folder.is_dir()]
+
+
+def _read_article(path: Path, roots: Sequence[Path], shown: str) -> Article | Skipped:
+    """The article in one file, read now: its path is the one in the library (of
+    ``roots``) it is in, else ``shown``."""
+    from aireader.core.parse import parse_file
+
+    real = path.resolve()
+    root = next((r for r in roots if real.is_relative_to(r)), None)
+    if root is None:
+        return parse_file(real, real.parent, relpath=shown)
+    return parse_file(real, root, relpath=real.relative_to(root).as_posix())
+
+
 def _by_paths(found: _Found, targets: Sequence[str]) -> list[int]:
     """The positions of the articles at these paths; a path that is not one of the
     library's articles is an error."""
@@ -1364,28 +1406,73 @@ def _export(args: argparse.Namespace) -> int:
     if args.json and args.format not in (None, "json"):
         args.parser.error(f"--json and --format {args.format} disagree")
     form = "json" if args.json else args.format or "md"
-    folder = _library(args)
-    query = _query(args.query) if args.query is not None else None
-    found = _find(folder, query, args)
-    order = _ordered(found, query, args.settings.sort)
-    if args.bookmarks:
-        order = [i for i in order if found.state(found.articles[i]).bookmarked]
-    if not order:
+    given = args.folder is not None or args.folder_arg is not None
+    missing: set[str] = set()
+    if args.bookmarks and not given and args.query is None:
+        # Bookmarks are the user's, not a folder's: every one, wherever it is.
+        rows, missing = _every_bookmark(args)
+    else:
+        folder = _library(args)
+        query = _query(args.query) if args.query is not None else None
+        found = _find(folder, query, args)
+        order = _ordered(found, query, args.settings.sort)
+        if args.bookmarks:
+            order = [i for i in order if found.state(found.articles[i]).bookmarked]
+        rows = [(found.articles[i], found.state(found.articles[i])) for i in order]
+    if not rows:
         what = "no bookmarked articles" if args.bookmarks else "no articles"
         where = f" match {neutralise_line(args.query)}" if args.query is not None else ""
         print(f"aireader: nothing to export: {what}{where}", file=sys.stderr)
         return EXIT_NO_MATCH
-    rows = [(found.articles[i], found.state(found.articles[i])) for i in order]
     out, ascii_json = _stdout()
     if form == "json":
         for article, state in rows:
-            record = {**article_record(article, state), "extract": _extract(article, found.root)}
+            extract = [] if article.location in missing else _extract(article, article.path.parent)
+            record = {**article_record(article, state), "extract": extract}
             out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
     elif form == "csv":
         _write_csv(out, rows)
     else:
-        out.writelines(markdown_list(rows, "Bookmarks" if args.bookmarks else "Reading list"))
+        heading = "Bookmarks" if args.bookmarks else "Reading list"
+        out.writelines(markdown_list(rows, heading, missing))
     return EXIT_OK
+
+
+def _every_bookmark(
+    args: argparse.Namespace,
+) -> tuple[list[tuple[Article, ArticleState]], set[str]]:
+    """Every bookmarked article in the store, read afresh from the file it was last
+    seen at, in the sort order; one whose file is gone is given by the title and path
+    it was last seen with (their locations are returned too)."""
+    from aireader.core.article import Format
+
+    store = _open_store(args)
+    try:
+        if store.notice:
+            print(f"aireader: {store.notice}", file=sys.stderr)
+        known = store.bookmarked()
+    finally:
+        store.close()
+    roots = _library_roots(args)
+    articles: list[Article] = []
+    states: dict[str, ArticleState] = {}
+    missing: set[str] = set()
+    for item in known:
+        path = Path(item.path)
+        read = _read_article(path, roots, item.path) if path.is_file() else None
+        if isinstance(read, Article):
+            article = read
+        else:
+            title = item.title or path.name
+            article = Article(item.path, item.path, title, "", Format.TEXT, item.identity)
+            missing.add(article.location)
+        if article.identity in states:
+            continue  # two rows for one file: its content, and its path before an edit
+        states[article.identity] = item.state
+        articles.append(article)
+    found = _Found(articles, list(range(len(articles))), states, [], Path())
+    order = _ordered(found, None, args.settings.sort)
+    return [(articles[i], found.state(articles[i])) for i in order], missing
 
 
 CSV_FIELDS = (
@@ -1460,8 +1547,13 @@ def _markdown_address(article: Article) -> str:
     return quote(address, safe=_URL_SAFE)
 
 
-def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) -> Iterator[str]:
-    """A Markdown reading list: a heading, then one list item per article."""
+def markdown_list(
+    rows: Sequence[tuple[Article, ArticleState]],
+    heading: str,
+    missing: Collection[str] = (),
+) -> Iterator[str]:
+    """A Markdown reading list: a heading, then one list item per article (those
+    whose location is in ``missing`` are said to be no longer found)."""
     yield f"# {heading}\n\n"
     today = date.today().isoformat()
     yield f"{_plural(len(rows), 'article')}, exported by aireader on {today}.\n\n"
@@ -1480,6 +1572,8 @@ def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) ->
         ]
         if marks:
             details.append(", ".join(marks))
+        if article.location in missing:
+            details.append("file not found")
         link = f"[{markdown_text(article.title)}]({_markdown_address(article)})"
         yield f"- {link}" + (" — " + " · ".join(details) if details else "") + "\n"
 
