@@ -29,7 +29,7 @@ def one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> s
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("aireader: ")
+    assert lines[0].startswith("aireader")
     return lines[0]
 
 
@@ -337,3 +337,45 @@ def test_a_bookmark_whose_file_is_gone_is_exported_as_last_seen(
     (item,) = [line for line in result.stdout.splitlines() if line.startswith("- ")]
     assert item.startswith(f"- [Other, renamed]({other.as_uri()})")
     assert "file not found" in item
+
+
+# -- 15. one order for every command: --folder DIR names the library ----------------------
+
+
+@pytest.fixture
+def lib(library_dir: Path, write_article: WriteArticle) -> Path:
+    write_article(
+        "sora.md", "---\ntitle: Sora notes\ndate: 2024-03-01\ntags: [video]\n---\nSora.\n"
+    )
+    write_article("veo.md", "---\ntitle: Veo notes\ndate: 2024-02-01\ntags: [video]\n---\nVeo.\n")
+    return library_dir
+
+
+def test_every_command_names_its_library_with_folder(lib: Path) -> None:
+    folder = str(lib)
+    listed = run("list", "sora", "--folder", folder)
+    assert [line[17:].split("  (")[0] for line in listed.stdout.splitlines()] == ["Sora notes"]
+    assert [h["title"] for h in hits(run("search", "sora", "--folder", folder).stdout)] == [
+        "Sora notes"
+    ]
+    assert run("--folder", folder, "search", "veo").stdout.count("Veo notes") == 1
+    assert run("related", lib / "sora.md", "--folder", folder).stdout.startswith("1. 2024-02-01")
+    assert run("mark", "bookmark", "tag:video", "--folder", folder).returncode == 0
+    exported = run("export", "--all", "--format", "json", "--folder", folder).stdout
+    assert [json.loads(line)["title"] for line in exported.splitlines()] == [
+        "Sora notes",
+        "Veo notes",
+    ]
+    for command in ("list", "search", "related", "mark", "export"):
+        assert "--folder DIR" in run(command, "--help").stdout, command
+
+
+def test_the_older_spellings_still_work(lib: Path) -> None:
+    folder = str(lib)
+    assert "Sora notes" in run("list", folder).stdout  # list FOLDER
+    assert "Sora notes" in run("list", folder, "sora").stdout  # list FOLDER QUERY
+    assert "Sora notes" in run("list", "sora", folder).stdout  # list QUERY FOLDER
+    assert hits(run("search", "sora", folder).stdout)[0]["title"] == "Sora notes"
+    assert run("export", "--all", folder).returncode == 0  # export --all FOLDER
+    line = one_line_error(run("search", "sora", folder, "--folder", folder))
+    assert "two folders" in line

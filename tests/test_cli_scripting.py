@@ -1186,3 +1186,25 @@ def test_related_bad_paths_are_one_line(cli: Cli, library: Path, tmp_path: Path)
     stray = tmp_path / "stray.md"
     stray.write_text("---\ntitle: Stray\n---\nText.\n", encoding="utf-8")
     assert_usage_error(cli("related", stray, "--folder", library), "not an article of the library")
+
+
+def test_the_reader_takes_a_folder_option_and_an_article_file(
+    cli: Cli, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aireader.ui.app
+
+    FakeApp.started = []
+    monkeypatch.setattr(aireader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr("aireader.cli._terminal_problem", lambda: None)
+    assert cli("--folder", library).code == 0
+    assert (FakeApp.started[-1][0], FakeApp.opened) == (library.resolve(), None)
+    assert cli(library / "news" / "sora.md").code == 0  # its folder is the library
+    assert FakeApp.started[-1][0] == (library / "news").resolve()
+    assert FakeApp.opened == (library / "news" / "sora.md").resolve()
+    assert cli(library / "news" / "sora.md", "--folder", library).code == 0  # or --folder's
+    assert FakeApp.started[-1][0] == library.resolve()
+    assert FakeApp.opened == (library / "news" / "sora.md").resolve()
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Elsewhere\n")
+    assert_usage_error(cli(outside, "--folder", library), "is not in the library")
+    assert_usage_error(cli(library, "--folder", library), "two folders")
