@@ -53,9 +53,11 @@ EPILOG = """\
 examples:
   aireader                      open the first configured folder (else the sample library)
   aireader ~/notes/articles     open your own folder
+  aireader ~/Downloads/a.md     open one article (its folder is the library)
   aireader --theme nord --sort oldest ~/notes
                                 settings for this run only
-  aireader list ~/notes --json  one JSON object per article
+  aireader list --folder ~/notes --json
+                                one JSON object per article
   aireader list 'tag:sora is:unread'
                                 the unread articles tagged sora
   aireader list --skipped       files that could not be loaded, and why
@@ -67,10 +69,12 @@ examples:
   aireader state import state.json --merge
   aireader config init          write a commented config file to edit
 
-Read-state and bookmarks live in the user data folder; --data-dir or
-AIREADER_DATA_DIR moves them. Settings: flags, then environment variables
-(AIREADER_THEME, AIREADER_SORT...), then the config file (aireader config path),
-then the defaults. Each command has its own --help.
+Every command takes --folder DIR for its library (default: the first
+configured folder, else the sample library). Read-state and bookmarks live in
+the user data folder; --data-dir or AIREADER_DATA_DIR moves them. Settings:
+flags, then environment variables (AIREADER_THEME, AIREADER_SORT...), then the
+config file (aireader config path), then the defaults. Each command has its
+own --help.
 
 Exit status: 0 done, 1 nothing matched, 2 bad usage or input.
 """
@@ -105,13 +109,14 @@ Japanese match inside words (视频 finds "视频生成"). A query that starts w
 
 examples:
   aireader search sora
-  aireader search '"open source" -meta' ~/articles
+  aireader search '"open source" -meta' --folder ~/articles
   aireader search 'tag:sora is:unread after:2024-03-01' --limit 5
   aireader search 'sora OR veo' --json | jq -r .path
 
-Each hit is its title, its date and path in the library, and a passage of its
-text with the matched words in [brackets] (highlighted instead on a colour
-terminal; NO_COLOR turns colour off).
+On a terminal each hit is its title, its date and path in the library, and the
+passage of its text that matched, with the matched words in [brackets]
+(highlighted instead on a colour terminal; NO_COLOR turns colour off). Into a
+pipe or a file, each hit is one line: aireader list's line, then the passage.
 
 --json fields: those of aireader list --json (path is the full path), plus rank
 (1 is the best), relpath (the path in the library), snippet (the passage, plain)
@@ -202,12 +207,15 @@ formats:
         joined with "; "; a cell a spreadsheet would run as a formula starts
         with ')
 
-The order is the sort setting (newest first by default), or the best match
-first when --query has words.
+--bookmarks exports every bookmarked article, in whatever folder it is, read
+from the file it was last seen at (one whose file is gone: by its last title
+and path); with --folder or --query, only that library's. The order is the
+sort setting (newest first by default), or the best match first when --query
+has words.
 
 examples:
   aireader export --bookmarks > bookmarks.md
-  aireader export --all ~/articles --format csv > library.csv
+  aireader export --all --folder ~/articles --format csv > library.csv
   aireader export --all --query 'tag:sora is:unread' --format json | jq .title
 
 Exit status: 0 something exported, 1 nothing to export, 2 bad usage.
