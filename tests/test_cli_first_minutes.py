@@ -94,7 +94,7 @@ def test_search_into_a_pipe_is_one_hit_a_line(
 ) -> None:
     write_article("long.md", f"---\ntitle: {LONG_TITLE}\ndate: 2024-02-01\n---\nSora body.\n")
     write_article("short.md", "---\ntitle: Short\ndate: 2024-01-01\n---\nAlso about Sora.\n")
-    result = run("search", "sora", "--folder", library_dir)
+    result = run("search", "sora", library_dir)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 2  # no wrapping, no blank line between hits
@@ -123,10 +123,10 @@ def test_a_missing_path_is_still_no_such_folder(tmp_path: Path) -> None:
 
 
 def test_list_of_an_empty_folder_says_so(library_dir: Path) -> None:
-    line = one_line_error(run("list", "--folder", library_dir), code=1)
+    line = one_line_error(run("list", library_dir), code=1)
     assert line == f"aireader: no articles in {library_dir.resolve()}"
     (library_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
-    line = one_line_error(run("list", "--folder", library_dir), code=1)
+    line = one_line_error(run("list", library_dir), code=1)
     assert "no articles in" in line and "1 file could not be loaded" in line
     assert "aireader list --skipped" in line
 
@@ -153,7 +153,7 @@ def started(library_dir: Path, write_article: WriteArticle) -> Path:
 
 
 def test_progress_is_given_to_three_decimals_in_csv_and_json(started: Path) -> None:
-    result = run("export", "--all", "--format", "csv", "--folder", started)
+    result = run("export", "--all", "--format", "csv", started)
     rows = {row["title"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["Alpha"]["progress"] == "0.193"
     assert rows["Beta"]["progress"] == ""
@@ -161,7 +161,7 @@ def test_progress_is_given_to_three_decimals_in_csv_and_json(started: Path) -> N
         r["title"]: r for r in map(json.loads, run("list", "--json", started).stdout.splitlines())
     }
     assert records["Alpha"]["progress"] == 0.193
-    listed = run("list", "--folder", started).stdout.splitlines()
+    listed = run("list", started).stdout.splitlines()
     assert listed[1].endswith("(a.md)  19%")
 
 
@@ -171,12 +171,12 @@ def test_dates_from_the_file_time_are_marked(
     write_article("dated.md", "---\ntitle: Dated\ndate: 2024-01-02\n---\nSora text.\n")
     write_article("undated.md", "# Undated\n\nSora text.\n", mtime=946_684_800.0)  # 2000-01-01
     write_article("2023-05-06-named.md", "# Named\n\nSora text.\n")
-    listed = run("list", "--folder", library_dir).stdout.splitlines()
+    listed = run("list", library_dir).stdout.splitlines()
     assert [line[:11] for line in listed] == ["2024-01-02 ", "2023-05-06 ", "2000-01-01~"]
     assert all(line[11:13] == "  " for line in listed)  # the columns stay aligned
     found = {hit["title"]: hit["day"] for hit in hits(run("search", "sora", library_dir).stdout)}
     assert found == {"Dated": "2024-01-02", "Named": "2023-05-06", "Undated": "2000-01-01~"}
-    markdown = run("export", "--all", "--folder", library_dir).stdout
+    markdown = run("export", "--all", library_dir).stdout
     (undated,) = [line for line in markdown.splitlines() if "Undated" in line]
     assert "2000-01-01\\~" in undated  # ~, escaped: Markdown would strike it through
 
@@ -204,16 +204,29 @@ def pages(library_dir: Path, write_article: WriteArticle) -> Path:
     )
     write_article(
         "curtas.md",
-        "# Disputa\n\nA tendência explosiva dos curtas-metragens de IA revela muito.\n\n"
-        'O CEO afirmou: "As séries curtas parecem ter aberto um novo mundo".\n',
+        "# Disputa\n\nA tendência explosiva dos curtas-metragens de IA revela muito. "
+        + "Mais texto sobre o mercado e os modelos. " * 5
+        + '\n\nO CEO afirmou: "As séries curtas parecem ter aberto um novo mundo".\n',
     )
     return library_dir
 
 
 def snippet_for(folder: Path, query: str) -> str:
-    result = run("search", query, "--folder", folder)
+    """The best hit's snippet, its highlights in [brackets] (from --json, whose form
+    has not changed: the text output's has)."""
+    result = run("search", query, "--json", folder)
     assert result.returncode == 0, result.stderr
-    return hits(result.stdout)[0]["snippet"]
+    record = json.loads(result.stdout.splitlines()[0])
+    text, marked, at = record["snippet"], "", 0
+    for start, end in record["highlights"]:
+        marked += f"{text[at:start]}[{text[start:end]}]"
+        at = end
+    return marked + text[at:]
+
+
+def test_piped_and_json_snippets_agree(pages: Path) -> None:
+    piped = hits(run("search", '"Post a Comment"', pages).stdout)[0]["snippet"]
+    assert piped == snippet_for(pages, '"Post a Comment"')
 
 
 @pytest.mark.parametrize(
@@ -231,7 +244,7 @@ def test_a_phrase_shows_the_passage_that_holds_it(pages: Path, query: str, shown
 
 
 def test_a_phrase_in_json_highlights_the_phrase(pages: Path) -> None:
-    result = run("search", '"Post a Comment"', "--json", "--folder", pages)
+    result = run("search", '"Post a Comment"', "--json", pages)
     (record,) = map(json.loads, result.stdout.splitlines())
     snippet = record["snippet"]
     assert [snippet[a:b] for a, b in record["highlights"]] == ["Post a Comment"]
