@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,8 @@ def test_the_setting_is_checked_where_it_is_set(tmp_path: Path) -> None:
     assert (settings.browser, settings.origin["browser"]) == ("lynx", "flag")
 
 
-def which_of(*installed: str):  # type: ignore[no-untyped-def]
+def which_of(*installed: str) -> Callable[[str], str | None]:
+    """``shutil.which`` on a machine where only ``installed`` are on the PATH."""
     return lambda name: f"/usr/bin/{name}" if name in installed else None
 
 
