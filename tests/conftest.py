@@ -29,7 +29,15 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     monkeypatch.setenv("AIREADER_DATA_DIR", str(dirs["data"]))
     monkeypatch.setenv("AIREADER_CACHE_DIR", str(dirs["cache"]))
     monkeypatch.setenv("AIREADER_CONFIG", str(tmp_path / "no-config.toml"))
-    for name in ("FOLDERS", "THEME", "MARK_READ_ON_OPEN", "SORT", "DATE_FORMAT", "SIDEBAR"):
+    for name in (
+        "FOLDERS",
+        "THEME",
+        "MARK_READ_ON_OPEN",
+        "SORT",
+        "DATE_FORMAT",
+        "SIDEBAR",
+        "BROWSER",
+    ):
         monkeypatch.delenv(f"AIREADER_{name}", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return dirs

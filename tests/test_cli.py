@@ -120,11 +120,13 @@ def test_missing_folder(tmp_path: Path, command: list[str]) -> None:
     assert_one_line_error(run(*command, missing), "no such folder", str(missing))
 
 
-@pytest.mark.parametrize("command", [[], ["list"]])
-def test_file_given_as_folder(tmp_path: Path, command: list[str]) -> None:
+def test_file_given_as_folder(tmp_path: Path) -> None:
     a_file = tmp_path / "article.md"
     a_file.write_text("# Hi\n")
-    assert_one_line_error(run(*command, a_file), "not a folder")
+    assert_one_line_error(run("list", a_file), "not a folder")
+    not_an_article = tmp_path / "paper.pdf"
+    not_an_article.write_bytes(b"%PDF")
+    assert_one_line_error(run(not_an_article), "not an article", ".md", ".txt")
 
 
 @pytest.mark.parametrize("args", [["--bogus"], ["list", "--bogus"], ["list", "a", "b"]])
@@ -159,8 +161,9 @@ def test_list_bundled_library_newest_first() -> None:
     days = [date.fromisoformat(line[:10]) for line in lines]
     assert days == sorted(days, reverse=True)
     for line in lines:
-        assert line[10:16] == "  N-  "  # nothing read or bookmarked yet
-    assert {line[16:].rsplit("  (", 1)[0] for line in lines} == BUNDLED_TITLES
+        assert line[11:17] == "  N-  "  # nothing read or bookmarked yet
+        assert line[10] in " ~"  # ~: the date is the file's (the article gives none)
+    assert {line[17:].rsplit("  (", 1)[0] for line in lines} == BUNDLED_TITLES
 
 
 def test_list_json_bundled_library() -> None:
@@ -268,7 +271,7 @@ def test_read_and_bookmark_state_shows_in_list(dated_library: Path) -> None:
     assert (records["Plain"]["read"], records["Plain"]["bookmarked"]) == (False, True)
 
     flags = {
-        line[16:].split("  (")[0]: line[12:14]
+        line[17:].split("  (")[0]: line[13:15]
         for line in run("list", dated_library).stdout.splitlines()
     }
     assert flags == {"With offset": "--", "From the name": "N-", "Plain": "NB"}
@@ -359,9 +362,77 @@ FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8
 SEARCH_KEYS = JSON_KEYS | {"rank", "relpath", "snippet", "highlights", "source"}
 
 
+def run_tty(
+    *args: str | Path, columns: int = 80, encoding: str = "utf-8", **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``aireader ARGS`` with its standard output on a terminal (a pty ``columns``
+    wide), colour off unless ``extra`` sets ``NO_COLOR=""``; stderr is piped."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aireader", *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**env(encoding), "NO_COLOR": "1", "TERM": "xterm", **extra},
+    )
+    os.close(follower)
+    output = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            if not select.select([leader], [], [], 0.5)[0]:
+                continue
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the other end closed
+                break
+            if not data:
+                break
+            output += data
+    finally:
+        os.close(leader)
+    code = proc.wait(timeout=60)
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode(encoding, "replace")
+    proc.stderr.close()
+    out = output.decode(encoding, "replace").replace("\r\n", "\n")
+    return subprocess.CompletedProcess(proc.args, code, out, err)
+
+
 def blocks(text: str) -> list[list[str]]:
-    """Text-mode search output: one block of lines per hit."""
+    """Search output on a terminal: one block of lines per hit."""
     return [block.splitlines() for block in text.split("\n\n")] if text else []
+
+
+PIPED_HIT = re.compile(r"(\S{10})([ ~])  ([-N][-B])  (.*)  \((.*?)\)  (.*)")
+"""A hit as search prints it into a pipe: list's line, then the snippet."""
+
+
+def hits(text: str) -> list[dict[str, str]]:
+    """Search output into a pipe, one hit a line: its parts."""
+    out = []
+    for line in text.splitlines():
+        match = PIPED_HIT.fullmatch(line)
+        assert match, line
+        day, mark, flags, title, relpath, snippet = match.groups()
+        out.append(
+            {
+                "day": day + mark.strip(),
+                "flags": flags,
+                "title": title,
+                "relpath": relpath,
+                "snippet": snippet,
+            }
+        )
+    return out
 
 
 def snippet_of(block: list[str]) -> str:
@@ -424,7 +495,7 @@ def test_search_help_shows_the_query_language() -> None:
 
 
 def test_search_text_output(search_library: Path) -> None:
-    result = run("search", "sora", search_library)
+    result = run_tty("search", "sora", search_library)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     found = blocks(result.stdout)
@@ -449,10 +520,12 @@ def test_search_title_match_ranks_first(search_library: Path) -> None:
 
 def test_search_snippet_without_a_match_in_the_text_is_its_start(search_library: Path) -> None:
     """The word is only in the title: the snippet is the opening of the text, unmarked."""
-    (block,) = [
-        b for b in blocks(run("search", "sora", search_library).stdout) if b[0] == "Sora arrives"
+    (hit,) = [
+        h
+        for h in hits(run("search", "sora", search_library).stdout)
+        if h["title"] == "Sora arrives"
     ]
-    snippet = snippet_of(block)
+    snippet = hit["snippet"]
     assert snippet.startswith("The model makes short clips from text. Lorem ipsum")
     assert "[" not in snippet
 
@@ -528,7 +601,7 @@ def test_search_query_starting_with_a_dash(search_library: Path) -> None:
 def test_search_limit(search_library: Path) -> None:
     text = run("search", "sora", "--limit", "1", search_library)
     assert text.returncode == 0
-    assert [block[0] for block in blocks(text.stdout)] == ["Sora arrives"]
+    assert [hit["title"] for hit in hits(text.stdout)] == ["Sora arrives"]
     assert text.stderr.splitlines() == ["aireader: showing 1 of 2 matches; --limit N shows more"]
     as_json = run("search", "sora", "--json", "--limit", "1", search_library)
     assert [r["title"] for r in json_lines(as_json.stdout)] == ["Sora arrives"]
@@ -540,7 +613,7 @@ def test_search_default_limit(library_dir: Path, write_article: WriteArticle) ->
         write_article(f"a{i:02}.md", f"---\ntitle: Veo note {i}\n---\nAbout veo.\n")
     text = run("search", "veo", library_dir)
     assert text.returncode == 0
-    assert len(blocks(text.stdout)) == 20
+    assert len(hits(text.stdout)) == 20
     assert "showing 20 of 25" in text.stderr
     assert len(json_lines(run("search", "veo", "--json", library_dir).stdout)) == 25
 
@@ -592,17 +665,21 @@ def test_search_field_only_query_is_newest_first(search_library: Path) -> None:
 def test_search_portuguese_without_accents(search_library: Path) -> None:
     result = run("search", "inteligencia", search_library)
     assert result.returncode == 0, result.stderr
-    (block,) = blocks(result.stdout)
-    assert block[:2] == ["Disputa dos gigantes", "2024-02-01 · pt.md"]
-    assert snippet_of(block) == "A [inteligência] artificial avança depressa."
+    (hit,) = hits(result.stdout)
+    assert (hit["title"], hit["day"], hit["relpath"]) == (
+        "Disputa dos gigantes",
+        "2024-02-01",
+        "pt.md",
+    )
+    assert hit["snippet"] == "A [inteligência] artificial avança depressa."
 
 
 def test_search_chinese_inside_words(search_library: Path) -> None:
     result = run("search", "视频", search_library)
     assert result.returncode == 0, result.stderr
-    (block,) = blocks(result.stdout)
-    assert block[:2] == ["模型新闻", "2024-03-01 · zh.md"]
-    assert snippet_of(block) == "今天我们讨论[视频]生成模型。"
+    (hit,) = hits(result.stdout)
+    assert (hit["title"], hit["day"], hit["relpath"]) == ("模型新闻", "2024-03-01", "zh.md")
+    assert hit["snippet"] == "今天我们讨论[视频]生成模型。"
     (record,) = json_lines(run("search", "视频", "--json", search_library).stdout)
     assert record["snippet"] == "今天我们讨论视频生成模型。"
     assert record["highlights"] == [[6, 8]]
@@ -611,7 +688,7 @@ def test_search_chinese_inside_words(search_library: Path) -> None:
 def test_search_wide_text_wraps_by_columns(library_dir: Path, write_article: WriteArticle) -> None:
     body = "视频生成模型的发展非常迅速" * 12
     write_article("wide.md", f"---\ntitle: Wide\n---\n{body}\n")
-    (block,) = blocks(run("search", "模型", library_dir).stdout)
+    (block,) = blocks(run_tty("search", "模型", library_dir).stdout)
     lines = block[2:]
     assert len(lines) >= 2
     for line in lines:  # each Chinese character takes two columns
@@ -621,9 +698,9 @@ def test_search_wide_text_wraps_by_columns(library_dir: Path, write_article: Wri
 def test_search_default_folder_is_the_bundled_library() -> None:
     result = run("search", "alibaba", "--limit", "1")
     assert result.returncode == 0, result.stderr
-    (block,) = blocks(result.stdout)
-    assert block[0] == "Alibaba is betting on the open source to dominate the race for AI"
-    assert "[Alibaba]" in snippet_of(block)
+    (hit,) = hits(result.stdout)
+    assert hit["title"] == "Alibaba is betting on the open source to dominate the race for AI"
+    assert "[Alibaba]" in hit["snippet"]
 
 
 def test_search_snippet_is_plain_text(library_dir: Path, write_article: WriteArticle) -> None:
@@ -635,17 +712,21 @@ def test_search_snippet_is_plain_text(library_dir: Path, write_article: WriteArt
     result = run("search", "sora", library_dir)
     assert result.returncode == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
-    (block,) = blocks(result.stdout)
-    assert snippet_of(block) == "A heading See the [Sora] page and red text here."
+    (hit,) = hits(result.stdout)
+    assert hit["snippet"] == "A heading See the [Sora] page and red text here."
 
 
 def test_search_on_a_terminal_that_cannot_show_every_character(search_library: Path) -> None:
-    result = run("search", "sora", search_library, encoding="ascii")
+    result = run_tty("search", "sora", search_library, encoding="ascii")
     assert result.returncode == 0
     assert result.stderr == ""
     assert "2024-05-01 - news/body-match.md" in result.stdout
     gardening = blocks(result.stdout)[1]
     assert snippet_of(gardening).startswith("...") and "?" not in snippet_of(gardening)
+    piped = run("search", "sora", search_library, encoding="ascii")
+    assert hits(piped.stdout)[1]["snippet"].startswith(
+        "...adipiscing elit. A new model called [Sora]"
+    )
     helped = run("search", "--help", encoding="ascii")
     assert helped.returncode == 0 and helped.stderr == ""
     assert '(?? finds "????")' in helped.stdout  # the Chinese example, replaced, not a crash
@@ -654,28 +735,9 @@ def test_search_on_a_terminal_that_cannot_show_every_character(search_library: P
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("no_color", ["", "1"])
 def test_search_on_a_colour_terminal(search_library: Path, no_color: str) -> None:
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aireader", "search", "sora", "--limit", "1", str(search_library)],
-        stdout=follower,
-        stderr=subprocess.DEVNULL,
-        env={**env(), "NO_COLOR": no_color, "TERM": "xterm", "COLUMNS": "80"},
-    )
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # the other end closed
-            break
-        if not data:
-            break
-        output += data
-    os.close(leader)
-    assert proc.wait(timeout=60) == 0
-    text = output.decode()
+    result = run_tty("search", "sora", "--limit", "1", search_library, NO_COLOR=no_color)
+    assert result.returncode == 0
+    text = result.stdout
     if no_color:
         assert "\x1b" not in text
         assert "Sora arrives" in text

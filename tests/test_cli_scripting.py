@@ -47,8 +47,9 @@ class Result:
 
     @property
     def titles(self) -> list[str]:
-        """The titles of a text listing (``date  flags  title  (relpath)[  42%]``)."""
-        return [line[16:].rsplit("  (", 1)[0] for line in self.lines]
+        """The titles of a text listing (``date~  flags  title  (relpath)[  42%]``, where
+        the date and its mark take 11 columns)."""
+        return [line[17:].rsplit("  (", 1)[0] for line in self.lines]
 
 
 Cli = Callable[..., Result]
@@ -257,7 +258,7 @@ def test_list_with_a_query(cli: Cli, library: Path) -> None:
     result = cli("list", library, "tag:video")
     assert result.code == 0
     assert result.titles == ["Sora arrives", "Veo notes"]  # no words: newest first
-    assert result.lines[0].startswith("2024-03-01  N-  Sora arrives  (news/sora.md)")
+    assert result.lines[0].startswith("2024-03-01   N-  Sora arrives  (news/sora.md)")
     ranked = cli("list", library, "veo")
     assert ranked.titles == ["Veo notes", "Sora arrives"]  # the title match first
 
@@ -454,11 +455,18 @@ class FakeApp:
     """Stands in for ReaderApp: records how the reader would have been started."""
 
     started: list[tuple[Path, Any, Any]]
+    opened: Path | None
 
     def __init__(
-        self, folder: Path, store: Store, settings: Any = None, problems: Any = ()
+        self,
+        folder: Path,
+        store: Store,
+        settings: Any = None,
+        problems: Any = (),
+        open_path: Path | None = None,
     ) -> None:
         FakeApp.started.append((folder, settings, list(problems)))
+        FakeApp.opened = open_path
         self.writer = self
 
     def run(self) -> None:
@@ -475,6 +483,7 @@ def test_the_reader_gets_the_settings_and_the_problems(
 
     FakeApp.started = []
     monkeypatch.setattr(aireader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr("aireader.cli._terminal_problem", lambda: None)  # as if on a terminal
     no_user_settings.parent.mkdir()
     no_user_settings.write_text(
         f'folders = [{json.dumps(str(library))}]\ntheme = "nord"\nbogus = 1\n', encoding="utf-8"
@@ -573,11 +582,38 @@ def test_mark_by_a_symlinked_path(cli: Cli, state: StateDir, tmp_path: Path) -> 
     assert result.lines == ["read: Alpha  (alpha.md)"]
 
 
-def test_mark_a_file_that_is_not_in_the_library(cli: Cli, state: StateDir, tmp_path: Path) -> None:
-    stray = tmp_path / "stray.md"
-    stray.write_text("# Stray\n")
-    result = cli("mark", "read", state.folder / "alpha.md", stray, "--folder", state.folder)
-    assert_usage_error(result, "not an article of the library", str(stray), "--folder")
+def test_mark_a_file_outside_the_library_by_its_path_alone(
+    cli: Cli, state: StateDir, tmp_path: Path
+) -> None:
+    """A path names its article: no --folder, and no library it must belong to."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    stray = downloads / "stray.md"
+    stray.write_text("# Stray\n\nSome text.\n")
+    result = cli("mark", "read", stray)
+    assert (result.code, result.err) == (0, "")
+    assert result.lines == [f"read: Stray  ({stray})"]
+    assert cli("mark", "bookmark", state.folder / "alpha.md", stray).code == 0
+    assert cli("list", "--folder", downloads).lines == [
+        f"{today_mtime(stray)}  -B  Stray  (stray.md)"
+    ]
+    assert state.states()["Alpha"].bookmarked
+    (record,) = cli("mark", "unread", stray, "--json", "--folder", state.folder).records
+    assert (record["path"], record["read"], record["bookmarked"]) == (str(stray), False, True)
+
+
+def today_mtime(path: Path) -> str:
+    """How list shows the date of a file without one: its time, marked ~."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(path.stat().st_mtime).date().isoformat() + "~"
+
+
+def test_mark_a_file_that_is_not_an_article(cli: Cli, state: StateDir, tmp_path: Path) -> None:
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(b"%PDF-1.4")
+    result = cli("mark", "read", state.folder / "alpha.md", paper)
+    assert_usage_error(result, "not an article", str(paper), ".md")
     assert not state.states()["Alpha"].read  # nothing marked when one path is wrong
 
 
@@ -1150,3 +1186,25 @@ def test_related_bad_paths_are_one_line(cli: Cli, library: Path, tmp_path: Path)
     stray = tmp_path / "stray.md"
     stray.write_text("---\ntitle: Stray\n---\nText.\n", encoding="utf-8")
     assert_usage_error(cli("related", stray, "--folder", library), "not an article of the library")
+
+
+def test_the_reader_takes_a_folder_option_and_an_article_file(
+    cli: Cli, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aireader.ui.app
+
+    FakeApp.started = []
+    monkeypatch.setattr(aireader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr("aireader.cli._terminal_problem", lambda: None)
+    assert cli("--folder", library).code == 0
+    assert (FakeApp.started[-1][0], FakeApp.opened) == (library.resolve(), None)
+    assert cli(library / "news" / "sora.md").code == 0  # its folder is the library
+    assert FakeApp.started[-1][0] == (library / "news").resolve()
+    assert FakeApp.opened == (library / "news" / "sora.md").resolve()
+    assert cli(library / "news" / "sora.md", "--folder", library).code == 0  # or --folder's
+    assert FakeApp.started[-1][0] == library.resolve()
+    assert FakeApp.opened == (library / "news" / "sora.md").resolve()
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Elsewhere\n")
+    assert_usage_error(cli(outside, "--folder", library), "is not in the library")
+    assert_usage_error(cli(library, "--folder", library), "two folders")

@@ -89,9 +89,9 @@ def test_a_version_2_store_gains_positions_and_keeps_its_data(db: Path) -> None:
     store.close()
 
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         columns = [row[1] for row in conn.execute("PRAGMA table_info(article_state)")]
-        assert columns[-2:] == ["position", "position_set_at"]
+        assert columns[-3:] == ["position", "position_set_at", "title"]
         assert conn.execute("SELECT position, position_set_at FROM article_state").fetchall() == [
             (0.5, 8.0),
             (0.0, None),
@@ -241,6 +241,7 @@ def test_export_is_json_ready_and_ordered(store: Store) -> None:
             "bookmark_set_at": 11.0,
             "position": 0.0,
             "position_set_at": None,
+            "title": "a",  # the title it was last seen with
         },
         {
             "identity": "b",
@@ -251,6 +252,7 @@ def test_export_is_json_ready_and_ordered(store: Store) -> None:
             "bookmark_set_at": None,
             "position": 0.0,
             "position_set_at": None,
+            "title": "b",
         },
         {
             "identity": "c",
@@ -261,6 +263,7 @@ def test_export_is_json_ready_and_ordered(store: Store) -> None:
             "bookmark_set_at": None,
             "position": 0.5,
             "position_set_at": 12.0,
+            "title": "c",
         },
     ]
     for record in data["articles"]:
@@ -634,3 +637,59 @@ def test_backup_failure_is_a_store_error(store: Store, tmp_path: Path) -> None:
         store.backup(target)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert (target / "inside").is_dir()
+
+
+# ---------------------------------------------------------------------------
+# Schema 4: the title each article was last seen with (bookmarks of every folder)
+
+
+def test_a_version_3_store_gains_titles_filled_in_when_its_articles_are_seen(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        CREATE TABLE article_state (
+            identity TEXT PRIMARY KEY, path TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0, read_set_at REAL,
+            bookmarked INTEGER NOT NULL DEFAULT 0, bookmark_set_at REAL,
+            position REAL NOT NULL DEFAULT 0, position_set_at REAL
+        );
+        CREATE INDEX article_state_path ON article_state(path);
+        CREATE TABLE saved_search (
+            name TEXT PRIMARY KEY, query TEXT NOT NULL, saved_at REAL NOT NULL
+        );
+        INSERT INTO article_state VALUES ('x', '/lib/x.md', 1, 5.0, 1, 6.0, 0.5, 7.0);
+        INSERT INTO article_state VALUES ('y', '/lib/y.md', 0, NULL, 1, 8.0, 0, NULL);
+        PRAGMA user_version = 3;
+        """
+    )
+    conn.close()
+    store = Store.open(db)
+    assert [(k.identity, k.title) for k in store.bookmarked()] == [("y", None), ("x", None)]
+    assert state_of(store, fake("x")) == ArticleState(True, 5.0, True, 6.0, 0.5, 7.0)
+    store.states([fake("x")])  # x is seen (with the title "x")
+    (y, x) = store.bookmarked()  # the latest bookmarked first
+    assert (x.identity, x.path, x.title, x.state.read) == ("x", "/lib/x.md", "x", True)
+    assert (y.title, y.state.bookmark_set_at) == (None, 8.0)
+    store.close()
+
+
+def test_the_last_title_and_path_are_kept_and_travel_with_the_state(
+    store: Store, other: Store
+) -> None:
+    store.set_bookmarked([fake("a")], True, when=1.0)
+    retitled = fake("a").replace(title="A, retitled", location="/elsewhere/a.md")
+    store.states([retitled])  # seen moved and retitled
+    (known,) = store.bookmarked()
+    assert (known.path, known.title) == ("/elsewhere/a.md", "A, retitled")
+    other.import_state(through_json(store.export_state()), merge=True)
+    assert [(k.path, k.title) for k in other.bookmarked()] == [("/elsewhere/a.md", "A, retitled")]
+    older = through_json(store.export_state())
+    for record in older["articles"]:
+        del record["title"]  # a file written before titles were kept
+    other.import_state(older, merge=False)
+    assert [k.title for k in other.bookmarked()] == [None]
+    bad = copy.deepcopy(older)
+    bad["articles"][0]["title"] = 7
+    with pytest.raises(StateFileError, match="'title' must be a string or null"):
+        other.import_state(bad, merge=True)

@@ -22,7 +22,7 @@ import shutil
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit
 
 from aireader import __version__, paths
 from aireader.core import config
-from aireader.core.article import Article, Skipped
+from aireader.core.article import EXTENSIONS, Article, DateSource, Skipped
 from aireader.core.config import Settings
 from aireader.core.library import NotAFolder, check_folder
 from aireader.core.store import UNTOUCHED, ArticleState, StateFileError, Store, StoreError
@@ -53,9 +53,11 @@ EPILOG = """\
 examples:
   aireader                      open the first configured folder (else the sample library)
   aireader ~/notes/articles     open your own folder
+  aireader ~/Downloads/a.md     open one article (its folder is the library)
   aireader --theme nord --sort oldest ~/notes
                                 settings for this run only
-  aireader list ~/notes --json  one JSON object per article
+  aireader list --folder ~/notes --json
+                                one JSON object per article
   aireader list 'tag:sora is:unread'
                                 the unread articles tagged sora
   aireader list --skipped       files that could not be loaded, and why
@@ -67,10 +69,12 @@ examples:
   aireader state import state.json --merge
   aireader config init          write a commented config file to edit
 
-Read-state and bookmarks live in the user data folder; --data-dir or
-AIREADER_DATA_DIR moves them. Settings: flags, then environment variables
-(AIREADER_THEME, AIREADER_SORT...), then the config file (aireader config path),
-then the defaults. Each command has its own --help.
+Every command takes --folder DIR for its library (default: the first
+configured folder, else the sample library). Read-state and bookmarks live in
+the user data folder; --data-dir or AIREADER_DATA_DIR moves them. Settings:
+flags, then environment variables (AIREADER_THEME, AIREADER_SORT...), then the
+config file (aireader config path), then the defaults. Each command has its
+own --help.
 
 Exit status: 0 done, 1 nothing matched, 2 bad usage or input.
 """
@@ -105,13 +109,14 @@ Japanese match inside words (视频 finds "视频生成"). A query that starts w
 
 examples:
   aireader search sora
-  aireader search '"open source" -meta' ~/articles
+  aireader search '"open source" -meta' --folder ~/articles
   aireader search 'tag:sora is:unread after:2024-03-01' --limit 5
   aireader search 'sora OR veo' --json | jq -r .path
 
-Each hit is its title, its date and path in the library, and a passage of its
-text with the matched words in [brackets] (highlighted instead on a colour
-terminal; NO_COLOR turns colour off).
+On a terminal each hit is its title, its date and path in the library, and the
+passage of its text that matched, with the matched words in [brackets]
+(highlighted instead on a colour terminal; NO_COLOR turns colour off). Into a
+pipe or a file, each hit is one line: aireader list's line, then the passage.
 
 --json fields: those of aireader list --json (path is the full path), plus rank
 (1 is the best), relpath (the path in the library), snippet (the passage, plain)
@@ -122,25 +127,28 @@ Exit status: 0 something matched, 1 nothing matched, 2 a bad query or usage.
 
 JSON_FIELDS_HELP = """\
 --json fields: path, title, date (ISO 8601, null when unknown), date_source
-(front matter, filename or mtime), tags, author, source, lang, link, draft,
-read, bookmarked, progress (how far into an article started but not finished,
-0 to 1; null otherwise).
+(front matter, filename or mtime), tags, topics (key terms derived for an
+article with no tags, else []), author, source, lang, link, draft, read,
+bookmarked, progress (how far into an article started but not finished, 0 to
+1 to three decimals; null otherwise), extract (two or three of the article's
+own sentences, read from its file as the command runs).
 """
 
 LIST_EPILOG = f"""\
-With one argument, a folder that exists is the folder and anything else is a
-query (the language of aireader search --help: sora, tag:sora, is:unread,
-after:2024-03...). With a query that has words the best matches come first;
-otherwise the order is the sort setting (--sort, AIREADER_SORT or sort in the
-config file: newest, oldest or title).
+The library is --folder DIR, else the first configured folder, else the sample
+library. With a query that has words the best matches come first; otherwise
+the order is the sort setting (--sort, AIREADER_SORT or sort in the config
+file: newest, oldest or title). (The older form, list FOLDER [QUERY], still
+works.)
 
-Each line: the date, N when unread, B when bookmarked, the title, the path in
-the library, and how far you are into an article you started (42%).
+Each line: the date (~ after it: the file's time, the article gives none), N
+when unread, B when bookmarked, the title, the path in the library, and how
+far you are into an article you started (42%).
 
 examples:
-  aireader list ~/articles
+  aireader list --folder ~/articles
   aireader list 'tag:sora is:unread'
-  aireader list ~/articles 'author:lund after:2024-03'
+  aireader list 'author:lund after:2024-03' --folder ~/articles
   aireader list --sort title
   aireader list --json | jq .title
   aireader list --skipped
@@ -169,9 +177,10 @@ article of the library.
 """
 
 MARK_EPILOG = """\
-What to mark is either one query (quote it; see aireader search --help) or one
-or more article files. A file must be an article of the library: the first
-configured folder unless --folder names another.
+What to mark is either one query (quote it; see aireader search --help), found
+in the library (--folder DIR, else the first configured folder), or one or more
+article files, wherever they are: a file names its article, and read-state
+follows an article's content, whatever folder it is read in.
 
 Prints one line per article that changed (with --json, its aireader list --json
 record after the change); articles that matched but were already so are counted
@@ -182,10 +191,10 @@ examples:
   aireader mark read is:unread                 everything, caught up
   aireader mark bookmark ~/articles/news/2024-05-01-veo.md
   aireader mark unbookmark 'is:bookmarked is:read' --json
-  aireader mark read --folder ~/articles ~/articles/a.md ~/articles/b.md
+  aireader mark read ~/Downloads/a.md ~/articles/b.md
 
 Exit status: 0 something matched (even if it needed no change), 1 nothing
-matched, 2 bad usage (a path that is not an article, a bad query).
+matched, 2 bad usage (a file that is not an article, a bad query).
 """
 
 EXPORT_EPILOG = """\
@@ -198,12 +207,15 @@ formats:
         joined with "; "; a cell a spreadsheet would run as a formula starts
         with ')
 
-The order is the sort setting (newest first by default), or the best match
-first when --query has words.
+--bookmarks exports every bookmarked article, in whatever folder it is, read
+from the file it was last seen at (one whose file is gone: by its last title
+and path); with --folder or --query, only that library's. The order is the
+sort setting (newest first by default), or the best match first when --query
+has words.
 
 examples:
   aireader export --bookmarks > bookmarks.md
-  aireader export --all ~/articles --format csv > library.csv
+  aireader export --all --folder ~/articles --format csv > library.csv
   aireader export --all --query 'tag:sora is:unread' --format json | jq .title
 
 Exit status: 0 something exported, 1 nothing to export, 2 bad usage.
@@ -263,7 +275,8 @@ commands:
 
 Precedence, strongest first: a command-line flag, an environment variable
 (AIREADER_FOLDERS, AIREADER_THEME, AIREADER_SORT, AIREADER_DATE_FORMAT,
-AIREADER_MARK_READ_ON_OPEN, AIREADER_SIDEBAR), the config file, the default.
+AIREADER_MARK_READ_ON_OPEN, AIREADER_SIDEBAR, AIREADER_BROWSER), the config
+file, the default.
 
 examples:
   aireader config init && $EDITOR "$(aireader config path)"
@@ -311,6 +324,7 @@ OPTIONS_WITH_VALUE = (
     "--folder",
     "--format",
     "--query",
+    "--browser",
 )
 """Options followed by a value: the value is not a command (``--folder list``)."""
 
@@ -366,14 +380,11 @@ def _parser(prog: str, description: str, epilog: str, kind: type[_Parser] = _Par
     )
 
 
-def _folder_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        help="folder of articles (.md, .markdown, .txt); default: the first configured "
-        "folder, else the bundled sample library",
-    )
+def _legacy_folder(parser: argparse.ArgumentParser) -> None:
+    """The folder as a positional argument after the command's own (``search QUERY
+    FOLDER``, ``export --all FOLDER``): the spelling before ``--folder``, still
+    understood so that scripts keep working, no longer shown in the help."""
+    parser.add_argument("folder_arg", nargs="?", help=argparse.SUPPRESS)
 
 
 def _data_dir(parser: argparse.ArgumentParser) -> None:
@@ -383,11 +394,6 @@ def _data_dir(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"where read-state and bookmarks are kept (env {paths.DATA_DIR_ENV})",
     )
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    _folder_argument(parser)
-    _data_dir(parser)
 
 
 def _settings(parser: argparse.ArgumentParser, *shown: str) -> None:
@@ -431,12 +437,21 @@ def _settings(parser: argparse.ArgumentParser, *shown: str) -> None:
         default=None,
         help=helped("sidebar", "show the tag sidebar at start (or not)"),
     )
+    group.add_argument(
+        "--browser",
+        metavar="CMD",
+        help=helped("browser", "the command that opens links: %%s is the link ('w3m %%s')"),
+    )
 
 
-def _folder_option(parser: argparse.ArgumentParser, default: str) -> None:
-    """``--folder DIR``, for commands whose positional arguments are not a folder."""
+FOLDER_DEFAULT = "the first configured folder, else the bundled sample library"
+
+
+def _folder_option(parser: argparse.ArgumentParser, default: str = FOLDER_DEFAULT) -> None:
+    """``--folder DIR``: every command names its library so; positional arguments are
+    what the command works on (a query, an article file)."""
     parser.add_argument(
-        "--folder", type=Path, metavar="DIR", help=f"the library (default: {default})"
+        "--folder", metavar="DIR", help=f"the library, a folder of articles (default: {default})"
     )
 
 
@@ -451,7 +466,15 @@ def _main_parser() -> argparse.ArgumentParser:
         "A keyboard-driven terminal reader for a folder of articles.",
         EPILOG + COMMANDS_HELP,
     )
-    _common(main)
+    main.add_argument(
+        "target",
+        nargs="?",
+        metavar="FOLDER|FILE",
+        help="a folder of articles (.md, .markdown, .txt) to read, or one article file "
+        "to open at start, its folder the library; default: " + FOLDER_DEFAULT,
+    )
+    _folder_option(main)
+    _data_dir(main)
     _settings(main, "all")
     main.add_argument("--version", action="version", version=f"aireader {__version__}")
     return main
@@ -469,14 +492,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         _SearchParser,
     )
     listing.add_argument(
-        "folder",
-        nargs="?",
-        metavar="FOLDER",
-        help="folder of articles; default: the first configured folder, else the sample library",
-    )
-    listing.add_argument(
         "query", nargs="?", metavar="QUERY", help="only the articles it finds (quote it)"
     )
+    listing.add_argument("second", nargs="?", help=argparse.SUPPRESS)  # list FOLDER QUERY
+    _folder_option(listing)
     _data_dir(listing)
     _json_option(listing)
     listing.add_argument(
@@ -494,7 +513,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     search.add_argument(
         "query", metavar="QUERY", help="what to find, as one argument (quote it); see below"
     )
-    _common(search)
+    _legacy_folder(search)
+    _folder_option(search)
+    _data_dir(search)
     _json_option(search, "one JSON object per hit, one a line")
     search.add_argument(
         "--limit",
@@ -531,7 +552,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         metavar="QUERY|PATH",
         help="one query (quote it), or one or more article files",
     )
-    _folder_option(mark, "the first configured folder, else the sample library")
+    _folder_option(mark, FOLDER_DEFAULT + "; a query's only: a file names its article")
     _data_dir(mark)
     _json_option(mark, "one JSON object per article changed (its record after the change)")
     _settings(mark)
@@ -544,7 +565,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--bookmarks", action="store_true", help="the bookmarked articles")
     which.add_argument("--all", action="store_true", help="every article")
-    _common(export)
+    _legacy_folder(export)
+    _folder_option(export, "every library, for --bookmarks; else " + FOLDER_DEFAULT)
+    _data_dir(export)
     export.add_argument(
         "--format", choices=EXPORT_FORMATS, help="md (the default), json (lines) or csv"
     )
@@ -648,8 +671,8 @@ def _parse_search(parser: argparse.ArgumentParser, args: list[str]) -> argparse.
     if isinstance(parser, _SearchParser):
         parser.dashed = any(re.match(r"-[^-]", arg) for arg in args)
     parsed, extra = parser.parse_known_args(args)
-    if parsed.folder is None and len(extra) == 1 and not extra[0].startswith("-"):
-        parsed.folder = Path(extra[0])
+    if parsed.folder_arg is None and len(extra) == 1 and not extra[0].startswith("-"):
+        parsed.folder_arg = extra[0]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return parsed
@@ -701,7 +724,7 @@ def _command(args: list[str]) -> tuple[str | None, list[str]]:
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given as flags (None: not given)."""
-    names = ("theme", "sort", "date_format", "mark_read_on_open", "sidebar")
+    names = ("theme", "sort", "date_format", "mark_read_on_open", "sidebar", "browser")
     return {name: getattr(args, name, None) for name in names}
 
 
@@ -714,6 +737,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse_search(parser, rest)
     elif command in ("list", "mark"):
         args = _parse_intermixed(parser, rest)
+    elif command is None:
+        args, extra = parser.parse_known_args(rest)
+        if args.target is not None and _is_unknown_command(args.target):
+            print(f"aireader: {_unknown_command(args.target)}", file=sys.stderr)
+            return EXIT_USAGE
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     else:
         args = parser.parse_args(rest)
     if command in GROUPS:  # "aireader state -- export": no command found before the --
@@ -746,9 +776,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(command: str | None, args: argparse.Namespace) -> int:
     if command is None:
-        return _run_app(_folder(args.folder, args), args)
+        folder, article = _reader_target(args)
+        problem = _terminal_problem()
+        if problem:
+            raise _Failure(problem)
+        return _run_app(folder, args, article)
     if command == "search":
-        return _search(_folder(args.folder, args), args)
+        return _search(_library(args), args)
     commands = {
         "list": _list,
         "related": _related,
@@ -774,6 +808,86 @@ def _config_file(args: argparse.Namespace, *, must_exist: bool) -> Path:
     if must_exist and path.is_dir():
         raise _Failure(f"the config file is a folder: {given}")
     return path
+
+
+def _terminal_problem() -> str | None:
+    """Why the reader cannot run here, if it cannot: it draws on a terminal and reads
+    keys from one (``aireader > file`` would fill the file with escape codes and wait)."""
+    for name, stream in (("output", sys.stdout), ("input", sys.stdin)):
+        try:
+            terminal = stream is not None and stream.isatty()
+        except (ValueError, OSError):  # closed
+            terminal = False
+        if not terminal:
+            return (
+                f"the reader needs a terminal, and standard {name} is not one "
+                "(aireader list prints the library; aireader --help lists the commands)"
+            )
+    return None
+
+
+def _reader_target(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """What ``aireader [FOLDER|FILE] [--folder DIR]`` opens: the library, and the
+    article file to open in it at start (None: none)."""
+    given: str | None = args.target
+    if given is None:
+        return _folder(args.folder, args), None
+    path = Path(given).expanduser()
+    if path.is_dir():
+        if args.folder is not None:
+            args.parser.error(f"two folders: {given} and --folder {args.folder}; give one")
+        return _folder(given, args), None
+    if path.is_file() or (not path.exists() and path.suffix.lower() in EXTENSIONS):
+        return _article_to_open(given, path, args)
+    return _folder(given, args), None  # says what is wrong with it
+
+
+def _article_to_open(given: str, path: Path, args: argparse.Namespace) -> tuple[Path, Path]:
+    """``aireader FILE.md``: the file's folder (or ``--folder``) as the library, and
+    the file's path as the library's index knows it."""
+    shown = neutralise_line(given)
+    if not path.is_file():
+        raise _Failure(f"no such file: {shown}")
+    if path.suffix.lower() not in EXTENSIONS:
+        kinds = ", ".join(sorted(EXTENSIONS))
+        raise _Failure(f"not an article: {shown} (aireader reads {kinds} files)")
+    absolute = Path(os.path.abspath(path))
+    article = check_folder(absolute.parent) / absolute.name  # as the index writes it
+    if args.folder is None:
+        return article.parent, article
+    library = _folder(args.folder, args)
+    if not article.is_relative_to(library):
+        raise _Failure(f"{shown} is not in the library {neutralise_line(str(library))}")
+    return library, article
+
+
+def _is_unknown_command(word: str) -> bool:
+    """Whether ``aireader WORD`` was meant as a command that does not exist: WORD
+    names nothing, and does not look like a path or an article file."""
+    path = Path(word).expanduser()
+    return not (path.exists() or _looks_like_path(word) or path.suffix.lower() in EXTENSIONS)
+
+
+def _unknown_command(word: str) -> str:
+    """What to say for ``aireader frobnicate``: neither a command nor a folder."""
+    import difflib
+
+    shown = neutralise_line(word)
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return (
+        f"no command or folder called '{shown}' ({hint}commands: {', '.join(SUBCOMMANDS)}; "
+        "aireader --help)"
+    )
+
+
+def _library(args: argparse.Namespace) -> Path:
+    """The command's library: ``--folder DIR`` (or the folder given the older way,
+    after the command's own arguments), else the configured one."""
+    legacy = getattr(args, "folder_arg", None)
+    if legacy is not None and args.folder is not None:
+        args.parser.error(f"two folders: {legacy} and --folder {args.folder}; give one")
+    return _folder(args.folder if args.folder is not None else legacy, args)
 
 
 def _folder(given: Path | str | None, args: argparse.Namespace) -> Path:
@@ -842,7 +956,7 @@ def _writable_store(args: argparse.Namespace, doing: str) -> Store:
     return store
 
 
-def _run_app(folder: Path, args: argparse.Namespace) -> int:
+def _run_app(folder: Path, args: argparse.Namespace, article: Path | None = None) -> int:
     # Start-up makes a great many objects that live as long as the app and almost
     # no garbage: collecting while Textual loads and draws the first frame only
     # costs time (a sixth of it). The app collects again once that frame is out.
@@ -850,13 +964,17 @@ def _run_app(folder: Path, args: argparse.Namespace) -> int:
     from aireader.ui.app import ReaderApp  # Textual loads only for the TUI
 
     store = _open_app_store(args)
-    app = ReaderApp(folder, store, args.settings, args.problems)
+    app = ReaderApp(folder, store, args.settings, args.problems, open_path=article)
     try:
         app.run()
     finally:
         app.writer.close()  # every write the user made is committed before we go
         store.close()
     return EXIT_OK
+
+
+PROGRESS_DIGITS = 3
+"""Decimals of ``progress`` in JSON and CSV (0.193: a tenth of a percent)."""
 
 
 def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
@@ -875,7 +993,7 @@ def article_record(article: Article, state: ArticleState) -> dict[str, Any]:
         "draft": article.draft,
         "read": state.read,
         "bookmarked": state.bookmarked,
-        "progress": state.progress,
+        "progress": None if state.progress is None else round(state.progress, PROGRESS_DIGITS),
     }
 
 
@@ -983,6 +1101,22 @@ def _ordered(found: _Found, query: Query | None, sort: str) -> list[int]:
     return newest
 
 
+def _day(article: Article, unknown: str = "---------- ", pad: str = " ") -> str:
+    """The article's day, ISO 8601, then ``~`` when it is the file's time (the article
+    gives no date), as in the reader's list, else ``pad`` (columns stay aligned)."""
+    if article.date is None:
+        return unknown
+    guessed = "~" if article.date_source == DateSource.MTIME else pad
+    return article.date.day().isoformat() + guessed
+
+
+def _listed(article: Article, state: ArticleState) -> str:
+    """An article as ``list`` prints it: day, N (unread) B (bookmarked), title, path."""
+    flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
+    title, relpath = neutralise_line(article.title), neutralise_line(article.relpath)
+    return f"{_day(article)}  {flags}  {title}  ({relpath})"
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
@@ -992,9 +1126,20 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _list_arguments(args: argparse.Namespace) -> tuple[Path, str | None]:
-    """list's folder and query: with one argument, a folder that exists is the
-    folder, and anything else the query (unless it was plainly meant as a path)."""
-    first, second = args.folder, args.query
+    """list's folder and query: ``list [QUERY] [--folder DIR]``.
+
+    The older ``list [FOLDER] [QUERY]`` still works: without ``--folder``, one
+    argument that is a folder is the folder (else the query, unless it was plainly
+    meant as a path), and of two, the one that is a folder is the folder.
+    """
+    first, second = args.query, args.second
+    if args.folder is not None:
+        if second is not None:
+            args.parser.error(
+                f"one query, quoted: aireader list '{neutralise_line(first)} "
+                f"{neutralise_line(second)}' --folder DIR"
+            )
+        return _folder(args.folder, args), first
     if first is not None and second is None:
         if _is(first, "dir"):
             return _folder(first, args), None
@@ -1006,7 +1151,7 @@ def _list_arguments(args: argparse.Namespace) -> tuple[Path, str | None]:
             first, second = second, first  # aireader list QUERY FOLDER
         elif not _is(first, "exists") and not _looks_like_path(first):
             args.parser.error(
-                f"no such folder: {first} (aireader list [FOLDER] [QUERY]: "
+                f"no such folder: {neutralise_line(first)} (aireader list QUERY --folder DIR; "
                 "quote a query of several words)"
             )
         return _folder(first, args), second
@@ -1045,12 +1190,15 @@ def _list(args: argparse.Namespace) -> int:
             listed = {**article_record(article, state), "extract": _extract(article, found.root)}
             out.write(json.dumps(listed, ensure_ascii=ascii_json) + "\n")
             continue
-        day = article.date.day().isoformat() if article.date else "----------"
-        flags = ("N" if not state.read else "-") + ("B" if state.bookmarked else "-")
         progress = f"  {round(state.progress * 100)}%" if state.progress is not None else ""
-        title, relpath = neutralise_line(article.title), neutralise_line(article.relpath)
-        out.write(f"{day}  {flags}  {title}  ({relpath}){progress}\n")
-    if found.skipped and not args.json:
+        out.write(f"{_listed(article, state)}{progress}\n")
+    if not found.articles:
+        failed = found.skipped
+        why = f": {_plural(len(failed), 'file')} could not be loaded" if failed else ""
+        see = " (aireader list --skipped says why)" if failed else ""
+        root = neutralise_line(str(found.root))
+        print(f"aireader: no articles in {root}{why}{see}", file=sys.stderr)
+    elif found.skipped and not args.json:
         print(
             f"aireader: {len(found.skipped)} file(s) skipped; see: aireader list --skipped",
             file=sys.stderr,
@@ -1065,7 +1213,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _mark(args: argparse.Namespace) -> int:
-    folder = _folder(args.folder, args)
     targets: list[str] = args.targets
     as_paths = all(_is(t, "file") for t in targets)
     query: Query | None = None
@@ -1091,17 +1238,21 @@ def _mark(args: argparse.Namespace) -> int:
                 "aireader mark read is:unread)"
             )
     field, value, word = MARKS[args.action]
+    # A file names its article (state is keyed by content): no library is needed.
+    folder = _folder(args.folder, args) if query is not None else None
+    files = _articles_at(targets, args) if query is None else []
     store = _writable_store(args, "marked")
     try:
-        found = _find(folder, query, store)
-        if query is None:
-            order = _by_paths(found, targets)
-        else:
+        if folder is not None:
+            found = _find(folder, query, store)
             order = _ordered(found, query, args.settings.sort)
-        if not order:
+            matched = [found.articles[i] for i in order]
+        else:
+            matched = files
+            found = _Found(files, [], store.states(files, follow=False), [], Path())
+        if not matched:
             print(f"aireader: nothing matches {neutralise_line(targets[0])}", file=sys.stderr)
             return EXIT_NO_MATCH
-        matched = [found.articles[i] for i in order]
         changed = [a for a in matched if getattr(found.state(a), field) != value]
         when = datetime.now().timestamp()
         if field == "read":
@@ -1176,10 +1327,48 @@ def _related(args: argparse.Namespace) -> int:
             }
             out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
         else:
-            day = other.date.day().isoformat() if other.date else "----------"
+            day = _day(other, pad="")
             title, relpath = neutralise_line(other.title), neutralise_line(other.relpath)
             out.write(f"{rank}. {day}  {title}  ({relpath})\n")
     return EXIT_OK
+
+
+def _articles_at(targets: Sequence[str], args: argparse.Namespace) -> list[Article]:
+    """The articles in these files, read from them. A file that is not an article
+    is an error."""
+    roots = _library_roots(args)
+    out: dict[str, Article] = {}
+    for target in targets:
+        shown = neutralise_line(target)
+        path = Path(target).expanduser()
+        if path.suffix.lower() not in EXTENSIONS:
+            kinds = ", ".join(sorted(EXTENSIONS))
+            raise _Failure(f"not an article: {shown} (aireader reads {kinds} files)")
+        article = _read_article(path, roots, str(path))
+        if isinstance(article, Skipped):
+            raise _Failure(f"{shown} could not be loaded ({neutralise_line(article.reason)})")
+        out.setdefault(article.location, article)
+    return list(out.values())
+
+
+def _library_roots(args: argparse.Namespace) -> list[Path]:
+    """The libraries an article file may be in: ``--folder``, the configured
+    folders, the sample library (resolved, those that exist)."""
+    libraries = [Path(args.folder).expanduser()] if args.folder is not None else []
+    libraries += [*args.settings.folders, paths.bundled_library()]
+    return [folder.resolve() for folder in libraries if folder.is_dir()]
+
+
+def _read_article(path: Path, roots: Sequence[Path], shown: str) -> Article | Skipped:
+    """The article in one file, read now: its path is the one in the library (of
+    ``roots``) it is in, else ``shown``."""
+    from aireader.core.parse import parse_file
+
+    real = path.resolve()
+    root = next((r for r in roots if real.is_relative_to(r)), None)
+    if root is None:
+        return parse_file(real, real.parent, relpath=shown)
+    return parse_file(real, root, relpath=real.relative_to(root).as_posix())
 
 
 def _by_paths(found: _Found, targets: Sequence[str]) -> list[int]:
@@ -1225,28 +1414,73 @@ def _export(args: argparse.Namespace) -> int:
     if args.json and args.format not in (None, "json"):
         args.parser.error(f"--json and --format {args.format} disagree")
     form = "json" if args.json else args.format or "md"
-    folder = _folder(args.folder, args)
-    query = _query(args.query) if args.query is not None else None
-    found = _find(folder, query, args)
-    order = _ordered(found, query, args.settings.sort)
-    if args.bookmarks:
-        order = [i for i in order if found.state(found.articles[i]).bookmarked]
-    if not order:
+    given = args.folder is not None or args.folder_arg is not None
+    missing: set[str] = set()
+    if args.bookmarks and not given and args.query is None:
+        # Bookmarks are the user's, not a folder's: every one, wherever it is.
+        rows, missing = _every_bookmark(args)
+    else:
+        folder = _library(args)
+        query = _query(args.query) if args.query is not None else None
+        found = _find(folder, query, args)
+        order = _ordered(found, query, args.settings.sort)
+        if args.bookmarks:
+            order = [i for i in order if found.state(found.articles[i]).bookmarked]
+        rows = [(found.articles[i], found.state(found.articles[i])) for i in order]
+    if not rows:
         what = "no bookmarked articles" if args.bookmarks else "no articles"
         where = f" match {neutralise_line(args.query)}" if args.query is not None else ""
         print(f"aireader: nothing to export: {what}{where}", file=sys.stderr)
         return EXIT_NO_MATCH
-    rows = [(found.articles[i], found.state(found.articles[i])) for i in order]
     out, ascii_json = _stdout()
     if form == "json":
         for article, state in rows:
-            record = {**article_record(article, state), "extract": _extract(article, found.root)}
+            extract = [] if article.location in missing else _extract(article, article.path.parent)
+            record = {**article_record(article, state), "extract": extract}
             out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
     elif form == "csv":
         _write_csv(out, rows)
     else:
-        out.writelines(markdown_list(rows, "Bookmarks" if args.bookmarks else "Reading list"))
+        heading = "Bookmarks" if args.bookmarks else "Reading list"
+        out.writelines(markdown_list(rows, heading, missing))
     return EXIT_OK
+
+
+def _every_bookmark(
+    args: argparse.Namespace,
+) -> tuple[list[tuple[Article, ArticleState]], set[str]]:
+    """Every bookmarked article in the store, read afresh from the file it was last
+    seen at, in the sort order; one whose file is gone is given by the title and path
+    it was last seen with (their locations are returned too)."""
+    from aireader.core.article import Format
+
+    store = _open_store(args)
+    try:
+        if store.notice:
+            print(f"aireader: {store.notice}", file=sys.stderr)
+        known = store.bookmarked()
+    finally:
+        store.close()
+    roots = _library_roots(args)
+    articles: list[Article] = []
+    states: dict[str, ArticleState] = {}
+    missing: set[str] = set()
+    for item in known:
+        path = Path(item.path)
+        read = _read_article(path, roots, item.path) if path.is_file() else None
+        if isinstance(read, Article):
+            article = read
+        else:
+            title = item.title or path.name
+            article = Article(item.path, item.path, title, "", Format.TEXT, item.identity)
+            missing.add(article.location)
+        if article.identity in states:
+            continue  # two rows for one file: its content, and its path before an edit
+        states[article.identity] = item.state
+        articles.append(article)
+    found = _Found(articles, list(range(len(articles))), states, [], Path())
+    order = _ordered(found, None, args.settings.sort)
+    return [(articles[i], found.state(articles[i])) for i in order], missing
 
 
 CSV_FIELDS = (
@@ -1321,8 +1555,13 @@ def _markdown_address(article: Article) -> str:
     return quote(address, safe=_URL_SAFE)
 
 
-def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) -> Iterator[str]:
-    """A Markdown reading list: a heading, then one list item per article."""
+def markdown_list(
+    rows: Sequence[tuple[Article, ArticleState]],
+    heading: str,
+    missing: Collection[str] = (),
+) -> Iterator[str]:
+    """A Markdown reading list: a heading, then one list item per article (those
+    whose location is in ``missing`` are said to be no longer found)."""
     yield f"# {heading}\n\n"
     today = date.today().isoformat()
     yield f"{_plural(len(rows), 'article')}, exported by aireader on {today}.\n\n"
@@ -1332,7 +1571,7 @@ def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) ->
         if by:
             details.append(", ".join(by))
         if article.date:
-            details.append(article.date.day().isoformat())
+            details.append(markdown_text(_day(article, pad="")))
         tags = ["#" + markdown_text("-".join(tag.split())) for tag in article.tags if tag.strip()]
         if tags:
             details.append(" ".join(tags))
@@ -1341,6 +1580,8 @@ def markdown_list(rows: Sequence[tuple[Article, ArticleState]], heading: str) ->
         ]
         if marks:
             details.append(", ".join(marks))
+        if article.location in missing:
+            details.append("file not found")
         link = f"[{markdown_text(article.title)}]({_markdown_address(article)})"
         yield f"- {link}" + (" — " + " · ".join(details) if details else "") + "\n"
 
@@ -1602,6 +1843,7 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
     out, ascii_json = _stdout()
     limit = args.limit or (len(hits) if args.json else DEFAULT_LIMIT)
     style = _Style.for_stream(out)
+    terminal = out.isatty()
     width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
     for rank, position in enumerate(hits[:limit], 1):
         article = articles[position]
@@ -1616,12 +1858,17 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
             }
             out.write(json.dumps(record, ensure_ascii=ascii_json) + "\n")
             continue
+        if not terminal:  # one hit a line, for grep, sort and files: list's line + snippet
+            state = states.get(article.identity, UNTOUCHED)
+            marked = style.snippet([(t, lit) for t, lit in _runs(text, spans)])
+            out.write(f"{_listed(article, state)}  {marked}\n")
+            continue
         if rank > 1:
             out.write("\n")
         title_spans = query.title_highlights(article.title) if style.colour else []
         for line in wrap(article.title, title_spans, width):
             out.write(style.title(line) + "\n")
-        day = article.date.day().isoformat() if article.date else "no date"
+        day = _day(article, "no date", pad="")
         out.write(style.dim(f"{day} {style.dot} {neutralise_line(article.relpath)}") + "\n")
         for line in wrap(text, spans, width - len(SNIPPET_INDENT), marks=not style.colour):
             out.write(SNIPPET_INDENT + style.snippet(line) + "\n")
@@ -1678,35 +1925,84 @@ def _plain_markdown(text: str) -> str:
 
 
 def snippet(body: tuple[str, bool], query: Query) -> tuple[str, list[tuple[int, int]]]:
-    """About :data:`SNIPPET_COLUMNS` of ``body`` on one line, around the first match
-    of ``query`` (its start when nothing in it matches), and where its matches are.
+    """About :data:`SNIPPET_COLUMNS` of ``body`` on one line, around the match of
+    ``query`` that best shows why the article was found, and where its matches are.
+
+    That is the first paragraph holding the most of the query's words and phrases
+    (a phrase only where its words stand together), at the place in it where most
+    of them come close, a word standing alone preferred to the same word as a part
+    of a hyphenated one ("curtas", not "curtas-metragens"); the start of the text
+    when nothing in it matches (the title or the tags did).
 
     ``body`` is ``(text, is_markdown)``. Whitespace runs become one space; a cut
     falls between words where it can, and is shown by an ellipsis.
     """
     text, markdown = body
-    head: list[str] = []  # the start of the text, for when nothing in it matches
-    head_full = False
-    passage: list[str] = []
-    anchor: tuple[int, int] | None = None
+    wanted = len(query.text_leaves())
+    lines: list[str] = []
+    best: tuple[tuple[int, int], int, tuple[int, int]] | None = None  # (score, line, anchor)
     for paragraph in _PARAGRAPH.split(text):
         line = " ".join((_plain_markdown(paragraph) if markdown else paragraph).split())
         if not line:
             continue
-        if anchor is not None:
+        lines.append(line)
+        if best is not None and best[0] == (wanted, wanted):
+            if _columns(" ".join(lines[best[1] :])) > SNIPPET_COLUMNS:
+                break  # the passage is long enough
+            continue
+        matches = query.matches(line)
+        if matches:
+            score, anchor = _best_anchor(line, matches)
+            if best is None or score > best[0]:
+                best = (score, len(lines) - 1, anchor)
+    if best is None:
+        head: list[str] = []
+        for line in lines:
+            head.append(line)
+            if _columns(" ".join(head)) > SNIPPET_COLUMNS:
+                break
+        shown = _window(" ".join(head), None)
+    else:
+        _, first, anchor = best
+        passage = [lines[first]]
+        for line in lines[first + 1 :]:
+            if _columns(" ".join(passage)) > SNIPPET_COLUMNS:
+                break
             passage.append(line)
-        else:
-            if not head_full:
-                head.append(line)
-                head_full = _columns(" ".join(head)) > SNIPPET_COLUMNS
-            spans = query.highlights(line)
-            if not spans:
-                continue
-            anchor, passage = spans[0], [line]
-        if _columns(" ".join(passage)) > SNIPPET_COLUMNS:
-            break
-    shown = _window(" ".join(passage if anchor else head), anchor)
+        shown = _window(" ".join(passage), anchor)
     return shown, query.highlights(shown)
+
+
+def _best_anchor(
+    line: str, matches: list[tuple[int, int, int]]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where in ``line`` to anchor the snippet: the first match from which the most
+    different words and phrases of the query follow within a snippet's width (then
+    the most of them standing alone); and its score, (how many, how many alone)."""
+    reach = SNIPPET_COLUMNS - SNIPPET_LEAD
+    best = ((0, 0), (matches[0][1], matches[0][2]))
+    for i, (_, start, end) in enumerate(matches):
+        seen: set[int] = set()
+        alone: set[int] = set()
+        for leaf, later_start, later_end in matches[i:]:
+            if later_end - start > reach or _columns(line[start:later_end]) > reach:
+                break
+            seen.add(leaf)
+            if _stands_alone(line, later_start, later_end):
+                alone.add(leaf)
+        score = (len(seen), len(alone))
+        if score > best[0]:
+            best = (score, (start, end))
+    return best
+
+
+def _stands_alone(line: str, start: int, end: int) -> bool:
+    """Whether the match ``line[start:end]`` is not a part of a hyphenated word."""
+    before = line[max(0, start - 2) : start]
+    after = line[end : end + 2]
+    joined_before = len(before) == 2 and before[1] in "-‐" and before[0].isalnum()
+    joined_after = len(after) == 2 and after[0] in "-‐" and after[1].isalnum()
+    return not (joined_before or joined_after)
 
 
 def _window(line: str, anchor: tuple[int, int] | None) -> str:
@@ -1811,6 +2107,20 @@ def wrap(
                 runs.append((text[i], lit[i]))
         out.append(runs)
     return out
+
+
+def _runs(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` as ``(piece, highlighted)`` runs, unwrapped."""
+    runs: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            runs.append((text[at:start], False))
+        runs.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        runs.append((text[at:], False))
+    return runs
 
 
 class _Style:

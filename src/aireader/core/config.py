@@ -33,6 +33,7 @@ class Settings(Record):
     """Every setting, with its default."""
 
     __slots__ = (
+        "browser",
         "date_format",
         "folders",
         "keys",
@@ -49,6 +50,9 @@ class Settings(Record):
     sort: str
     date_format: str
     sidebar: bool
+    browser: str
+    """The command that opens links (``"w3m %s"``; see :mod:`aireader.core.browser`);
+    empty: $BROWSER, else the platform's."""
     keys: dict[str, str]
     """Binding id (``main.next_unread``, ``list.down``…) to keys (``"n,J"``)."""
     origin: dict[str, str]
@@ -64,6 +68,7 @@ class Settings(Record):
         sidebar: bool = True,
         keys: dict[str, str] | None = None,
         origin: dict[str, str] | None = None,
+        browser: str = "",
     ) -> None:
         set_ = object.__setattr__
         set_(self, "folders", folders)
@@ -72,6 +77,7 @@ class Settings(Record):
         set_(self, "sort", sort)
         set_(self, "date_format", date_format)
         set_(self, "sidebar", sidebar)
+        set_(self, "browser", browser)
         set_(self, "keys", keys if keys is not None else {})
         set_(self, "origin", origin if origin is not None else {})
 
@@ -83,6 +89,7 @@ ENV: dict[str, str] = {
     "sort": "AIREADER_SORT",
     "date_format": "AIREADER_DATE_FORMAT",
     "sidebar": "AIREADER_SIDEBAR",
+    "browser": "AIREADER_BROWSER",
 }
 """The environment variable for each setting (``folders`` is split on ``os.pathsep``)."""
 
@@ -112,6 +119,13 @@ DEFAULT_CONFIG = """\
 
 # Show the tag sidebar at start (T shows or hides it).
 # sidebar = true
+
+# The command that opens links (o, the links screen l, a click on a link). It
+# runs without a shell; %s is the link (with no %s, the link goes last). Ending
+# in " &", it runs in the background: a graphical browser, "firefox %s &".
+# Otherwise it gets the terminal until it ends: a terminal browser, "w3m %s".
+# Empty: $BROWSER, else the system's (open, xdg-open), else w3m, lynx...
+# browser = ""
 
 # Keys. Each action has a name (the help screen, ?, lists them); give it one
 # key or several separated by commas. Keys are named as Textual names them:
@@ -409,6 +423,20 @@ def _check_date_format(value: Any) -> tuple[bool, Any, str]:
     return True, value, expected
 
 
+def _check_browser(value: Any) -> tuple[bool, Any, str]:
+    from aireader.core.browser import SETTING_EXAMPLE, BrowserCommandError, split_command
+
+    expected = f"a command like {SETTING_EXAMPLE} (%s: the link)"
+    if not isinstance(value, str):
+        return False, None, expected
+    if value.strip():
+        try:
+            split_command(value)
+        except BrowserCommandError as exc:
+            return False, None, f"{expected}; {exc}"
+    return True, value.strip(), expected
+
+
 _CHECKS = {
     "folders": _check_folders,
     "theme": _check_theme,
@@ -416,6 +444,7 @@ _CHECKS = {
     "sort": _check_sort,
     "date_format": _check_date_format,
     "sidebar": _check_bool,
+    "browser": _check_browser,
 }
 
 

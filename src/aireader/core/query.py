@@ -34,7 +34,7 @@ from typing import Protocol
 from aireader.core.article import Article, tag_key
 from aireader.core.store import ArticleState
 from aireader.core.text import neutralise_line
-from aireader.core.words import COLUMNS, WEIGHTS, fold, is_cjk, query_tokens, tokens, word_spans
+from aireader.core.words import COLUMNS, WEIGHTS, fold, is_cjk, query_tokens, token_spans, tokens
 
 TEXT_FIELDS = {"title": "title", "author": "author", "source": "source"}
 FIELDS = ("tag", "topic", "author", "source", "lang", "title", "is", "after", "before", "in")
@@ -99,8 +99,18 @@ class Query:
 
     def highlights(self, text: str) -> list[tuple[int, int]]:
         """Where in ``text`` (a line of an article) the query's words are, to be
-        highlighted: words asked for anywhere (not ``title:``, ``author:``…)."""
-        return highlight_spans(text, [t for t in _positive_text(self.root) if t.column is None])
+        highlighted: words asked for anywhere (not ``title:``, ``author:``…), a
+        phrase only where all its words stand together."""
+        return highlight_spans(text, self.text_leaves())
+
+    def text_leaves(self) -> list[Text]:
+        """The words and phrases the query asks for anywhere (in an article's text)."""
+        return [t for t in _positive_text(self.root) if t.column is None]
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """Each place in ``text`` that :meth:`text_leaves` match, as ``(leaf, start,
+        end)``: which word or phrase (an index into them), and where."""
+        return leaf_spans(text, self.text_leaves())
 
     def title_highlights(self, text: str) -> list[tuple[int, int]]:
         """Like :meth:`highlights`, for a title: words asked for anywhere or in the title."""
@@ -657,34 +667,37 @@ def _positive_text(node: Node | None) -> Iterable[Text]:
 
 
 def highlight_spans(text: str, leaves: Sequence[Text]) -> list[tuple[int, int]]:
-    """Spans of ``text`` matching the words of ``leaves`` (every word of a phrase)."""
-    exact: set[str] = set()
-    prefixes: list[str] = []
-    cjk: set[str] = set()
-    for leaf in leaves:
-        for token, prefix in leaf.tokens:
-            if is_cjk(token):
-                cjk.add(token)
-            elif prefix:
-                prefixes.append(token)
-            else:
-                exact.add(token)
+    """Spans of ``text`` where ``leaves`` match, as search matches them: a word as a
+    whole word (a prefix only when it was asked for, ``gen*``), a phrase only where
+    all its words stand together, in order."""
+    return _merge([(start, end) for _, start, end in leaf_spans(text, leaves)])
+
+
+def leaf_spans(text: str, leaves: Sequence[Text]) -> list[tuple[int, int, int]]:
+    """Each match of ``leaves`` in ``text``: ``(leaf index, start, end)``, in order."""
     folded = fold(text)
-    if not any(t in folded for t in (*exact, *prefixes, *cjk)):
+    wanted = [
+        n for n, leaf in enumerate(leaves) if all(token in folded for token, _ in leaf.tokens)
+    ]
+    if not wanted:
         return []  # the common case for a line of a long article: nothing to look at
-    spans: list[tuple[int, int]] = []
-    if exact or prefixes:
-        for start, end, folded in word_spans(text):
-            for word in tokens(folded):
-                if word in exact or any(word.startswith(p) for p in prefixes):
-                    spans.append((start, end))
-                    break
-    for token in cjk:
-        at = text.find(token)
-        while at >= 0:
-            spans.append((at, at + len(token)))
-            at = text.find(token, at + 1)
-    return _merge(spans)
+    stream = token_spans(text)
+    words = [token for token, _, _ in stream]
+    found: list[tuple[int, int, int]] = []
+    for n in wanted:
+        phrase = leaves[n].tokens
+        width = len(phrase)
+        for at in range(len(words) - width + 1):
+            if not _phrase_at(phrase, words[at : at + width]):
+                continue
+            start = stream[at][1]
+            last_token, last_prefix = phrase[-1]
+            _, last_start, end = stream[at + width - 1]
+            if last_prefix and is_cjk(last_token):  # one character, not the pair it starts
+                end = last_start + len(last_token)
+            found.append((n, start, max(end, start)))
+    found.sort(key=lambda match: (match[1], match[2]))
+    return found
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

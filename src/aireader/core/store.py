@@ -8,7 +8,8 @@ is started; :attr:`Store.notice` then says what happened, in words for the user.
 
 State is keyed by an article's content identity, with its last known path as a
 second key: it follows a file that is renamed or moved (same content), and one
-that is edited in place (same path).
+that is edited in place (same path). Each row also keeps the title the article
+was last seen with, so what is bookmarked can be listed without its library.
 
 The whole store can be exported to a JSON-ready dict and imported again, either
 merged (per field, the newest change wins) or replacing what is there; see
@@ -31,7 +32,7 @@ from typing import Any, TypeVar
 from aireader.core.article import Article
 from aireader.core.record import Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE article_state (
@@ -55,9 +56,13 @@ _MIGRATIONS: dict[int, str] = {
         ALTER TABLE article_state ADD COLUMN position REAL NOT NULL DEFAULT 0;
         ALTER TABLE article_state ADD COLUMN position_set_at REAL;
     """,
+    4: """
+        ALTER TABLE article_state ADD COLUMN title TEXT;
+    """,
 }
 _COLUMNS = (
-    "identity, path, read, read_set_at, bookmarked, bookmark_set_at, position, position_set_at"
+    "identity, path, read, read_set_at, bookmarked, bookmark_set_at, position, position_set_at, "
+    "title"
 )
 STARTED = 0.02
 """A position from here on means the article has been started..."""
@@ -112,6 +117,25 @@ class ArticleState(Record):
 
 
 UNTOUCHED = ArticleState()
+
+
+class KnownArticle(Record):
+    """An article the store has state for, as it was last seen: its identity, the
+    path and title it had then, and its state (see :meth:`Store.bookmarked`)."""
+
+    __slots__ = ("identity", "path", "state", "title")
+    identity: str
+    path: str
+    title: str | None
+    """None for state kept before titles were (it is filled in when the article is seen)."""
+    state: ArticleState
+
+    def __init__(self, identity: str, path: str, title: str | None, state: ArticleState) -> None:
+        set_ = object.__setattr__
+        set_(self, "identity", identity)
+        set_(self, "path", path)
+        set_(self, "title", title)
+        set_(self, "state", state)
 
 
 class SavedSearch(Record):
@@ -294,8 +318,8 @@ class Store:
         current_ids = {a.identity for a in articles}
         current_paths = {a.location for a in articles}
         out: dict[str, ArticleState] = {}
-        rebind: list[tuple[str, str, str]] = []  # (new identity, path, old identity)
-        repath: list[tuple[str, str]] = []  # (path, identity)
+        rebind: list[tuple[str, str, str, str]] = []  # (new identity, path, title, old identity)
+        repath: list[tuple[str, str, str]] = []  # (path, title, identity)
         for article in articles:
             path = article.location
             row = by_identity.get(article.identity)
@@ -303,10 +327,12 @@ class Store:
                 row = by_path.get(path)
                 if row is None or row[0] in current_ids:
                     continue
-                rebind.append((article.identity, path, row[0]))
+                rebind.append((article.identity, path, article.title, row[0]))
                 by_identity[article.identity] = row
             elif row[1] != path and row[1] not in current_paths:
-                repath.append((path, article.identity))
+                repath.append((path, article.title, article.identity))
+            elif row[8] != article.title:  # retitled, or kept before titles were
+                repath.append((row[1], article.title, article.identity))
             out[article.identity] = ArticleState(
                 bool(row[2]), row[3], bool(row[4]), row[5], row[6], row[7]
             )
@@ -314,13 +340,34 @@ class Store:
 
             def update(c: sqlite3.Connection) -> None:
                 c.executemany(
-                    "UPDATE OR IGNORE article_state SET identity = ?, path = ? WHERE identity = ?",
+                    "UPDATE OR IGNORE article_state SET identity = ?, path = ?, title = ? "
+                    "WHERE identity = ?",
                     rebind,
                 )
-                c.executemany("UPDATE article_state SET path = ? WHERE identity = ?", repath)
+                c.executemany(
+                    "UPDATE article_state SET path = ?, title = ? WHERE identity = ?", repath
+                )
 
             self._transaction(update)
         return out
+
+    def bookmarked(self) -> list[KnownArticle]:
+        """Every bookmarked article, in any folder, as last seen; the latest bookmarked first."""
+        rows = self._run(
+            lambda c: c.execute(
+                f"SELECT {_COLUMNS} FROM article_state WHERE bookmarked "
+                "ORDER BY bookmark_set_at DESC, identity"
+            ).fetchall()
+        )
+        return [
+            KnownArticle(
+                row[0],
+                row[1],
+                row[8],
+                ArticleState(bool(row[2]), row[3], bool(row[4]), row[5], row[6], row[7]),
+            )
+            for row in rows
+        ]
 
     # -- actions: each one its own committed transaction -------------------
 
@@ -344,14 +391,15 @@ class Store:
         params = (
             article.identity,
             article.location,
+            article.title,
             min(1.0, max(0.0, float(position))),
             time.time() if when is None else when,
         )
         self._transaction(
             lambda c: c.execute(
-                "INSERT INTO article_state (identity, path, position, position_set_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET "
-                "path = excluded.path, position = excluded.position, "
+                "INSERT INTO article_state (identity, path, title, position, position_set_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET "
+                "path = excluded.path, title = excluded.title, position = excluded.position, "
                 "position_set_at = excluded.position_set_at",
                 params,
             )
@@ -360,13 +408,13 @@ class Store:
     def _set(self, what: str, articles: Iterable[Article], value: bool, when: float | None) -> None:
         column = {"read": "read", "bookmark": "bookmarked"}[what]
         stamp = time.time() if when is None else when
-        params = [(a.identity, a.location, int(value), stamp) for a in articles]
+        params = [(a.identity, a.location, a.title, int(value), stamp) for a in articles]
         if not params:
             return
         sql = (
-            f"INSERT INTO article_state (identity, path, {column}, {what}_set_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET "
-            f"path = excluded.path, {column} = excluded.{column}, "
+            f"INSERT INTO article_state (identity, path, title, {column}, {what}_set_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET "
+            f"path = excluded.path, title = excluded.title, {column} = excluded.{column}, "
             f"{what}_set_at = excluded.{what}_set_at"
         )
         self._transaction(lambda c: c.executemany(sql, params))
@@ -481,7 +529,7 @@ class Store:
                 c.execute("DELETE FROM saved_search")
             c.executemany(
                 f"INSERT OR REPLACE INTO article_state ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [r.to_db() for r in write],
             )
             c.executemany(
@@ -571,6 +619,7 @@ class _Row(Record):
         "position_set_at",
         "read",
         "read_set_at",
+        "title",
     )
     identity: str
     path: str
@@ -580,6 +629,7 @@ class _Row(Record):
     bookmark_set_at: float | None
     position: float
     position_set_at: float | None
+    title: str | None
 
     def __init__(
         self,
@@ -591,8 +641,10 @@ class _Row(Record):
         bookmark_set_at: float | None = None,
         position: float = 0.0,
         position_set_at: float | None = None,
+        title: str | None = None,
     ) -> None:
         set_ = object.__setattr__
+        set_(self, "title", title)
         set_(self, "identity", identity)
         set_(self, "path", path)
         set_(self, "read", read)
@@ -613,6 +665,7 @@ class _Row(Record):
             _float_or_none(row[5]),
             float(row[6]),
             _float_or_none(row[7]),
+            row[8],
         )
 
     def to_db(self) -> tuple[Any, ...]:
@@ -625,6 +678,7 @@ class _Row(Record):
             self.bookmark_set_at,
             self.position,
             self.position_set_at,
+            self.title,
         )
 
     def merged(self, other: _Row) -> _Row:
@@ -638,7 +692,8 @@ class _Row(Record):
             bookmark = (self.bookmarked, self.bookmark_set_at)
         if not _newer(other.position_set_at, self.position_set_at):
             position = (self.position, self.position_set_at)
-        return _Row(self.identity, self.path, *read, *bookmark, *position)
+        title = self.title if self.title is not None else other.title
+        return _Row(self.identity, self.path, *read, *bookmark, *position, title)
 
 
 def _newer(theirs: float | None, ours: float | None) -> bool:
@@ -660,6 +715,7 @@ def _record(row: _Row) -> dict[str, Any]:
         "bookmark_set_at": row.bookmark_set_at,
         "position": row.position,
         "position_set_at": row.position_set_at,
+        "title": row.title,
     }
 
 
@@ -712,6 +768,9 @@ def _parse_export(data: Any) -> tuple[list[_Row], dict[str, tuple[str, float]]]:
             _time(record, where, key)
             for key in ("read_set_at", "bookmark_set_at", "position_set_at")
         )
+        title = record.get("title")  # since schema 4; absent from older files
+        if title is not None and not isinstance(title, str):
+            raise StateFileError(f"{where}: 'title' must be a string or null")
         rows.append(
             _Row(
                 identity,
@@ -722,6 +781,7 @@ def _parse_export(data: Any) -> tuple[list[_Row], dict[str, tuple[str, float]]]:
                 bookmark_at,
                 float(position),
                 position_at,
+                title,
             )
         )
 

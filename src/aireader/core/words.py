@@ -122,6 +122,39 @@ def query_tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """The tokens of ``text`` in order, as :func:`tokens` finds them in ``fold(text)``,
+    each with the span of ``text`` it comes from: for highlighting what a query matched.
+
+    A Latin token's span is its whole word (a word folds to one token, but for rare
+    compatibility characters); a CJK pair's is its two characters, and the single
+    character ending a run is itself.
+    """
+    out: list[tuple[str, int, int]] = []
+    for match in _WORD.finditer(text):
+        word, base = match.group(), match.start()
+        at = 0
+        for run in _CJK_RUN.finditer(word):
+            if run.start() > at:
+                latin = tokens(fold(word[at : run.start()]))
+                out.extend((t, base + at, base + run.start()) for t in latin)
+            _cjk_token_spans(run.group(), base + run.start(), out)
+            at = run.end()
+        if at < len(word):
+            out.extend((t, base + at, base + len(word)) for t in tokens(fold(word[at:])))
+    return out
+
+
+def _cjk_token_spans(run: str, start: int, out: list[tuple[str, int, int]]) -> None:
+    """A CJK run's tokens (its pairs, then its last character) with their spans."""
+    found = tokens(fold(run))
+    if len(_fold_letters(run)) != len(run) or len(found) != max(1, len(run)):
+        out.extend((t, start, start + len(run)) for t in found)  # folding changed its length
+        return
+    for i, token in enumerate(found):
+        out.append((token, start + i, start + min(i + 2, len(run))))
+
+
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """Where the words of unfolded ``text`` are, with each word folded: for highlighting."""
     return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]

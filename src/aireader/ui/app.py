@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, UnknownModeError
+from textual import work
+from textual.app import App, SuspendNotSupported, UnknownModeError
 from textual.binding import Binding
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
+from aireader.core import browser
 from aireader.core.config import DEFAULT_THEME, Settings, remember_theme, remembered_theme
 from aireader.core.store import Store
+from aireader.core.text import neutralise_line
 from aireader.ui.commands import ReaderCommands
 from aireader.ui.screens.main import MainScreen
 from aireader.ui.writer import StateWriter
@@ -50,6 +56,11 @@ def config_name(binding_id: str) -> str:
     return binding_id.removeprefix("main.")
 
 
+BROWSER_WAIT = 3.0
+"""How long a browser started in the background is watched: one that ends with an
+error within this time (xdg-open finding no browser) is reported."""
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)
@@ -70,9 +81,12 @@ class ReaderApp(App[None]):
         store: Store,
         settings: Settings | None = None,
         problems: Sequence[str] = (),
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        self.open_path = open_path
+        """An article file of ``folder`` to open once the library is in (``aireader FILE.md``)."""
         self.store = store
         self.settings = settings or Settings()
         self.libraries = [folder]
@@ -119,14 +133,16 @@ class ReaderApp(App[None]):
         if wanted != self.theme:  # setting it refreshes every style: not for nothing
             self.theme = wanted
 
-    def _main_screen_of(self, folder: Path) -> Callable[[], MainScreen]:
-        return lambda: MainScreen(folder, self.store, self.writer, self.settings)
+    def _main_screen_of(
+        self, folder: Path, open_path: Path | None = None
+    ) -> Callable[[], MainScreen]:
+        return lambda: MainScreen(folder, self.store, self.writer, self.settings, open_path)
 
     def get_default_screen(self) -> MainScreen:
         """The first library's main screen is the base of the stack. (Pushed over
         Textual's empty default screen, both would be styled and laid out before the
         first frame, and a mode of its own would restyle it once more.)"""
-        return self._main_screen_of(self.folder)()
+        return self._main_screen_of(self.folder, self.open_path)()
 
     def on_mount(self) -> None:
         if self.store.notice:
@@ -167,6 +183,97 @@ class ReaderApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.reload_states()
+
+    # -- opening links ---------------------------------------------------------------
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open ``url`` with the browser the settings name (:mod:`aireader.core.browser`),
+        saying so; if no browser could be started, saying that clearly instead."""
+        shown = neutralise_line(url)[:100]
+        try:
+            launch = browser.launch_for(url, self.settings.browser)
+        except browser.BrowserCommandError as exc:
+            self._link_failed(shown, f"the browser setting cannot be used: {exc}")
+            return
+        if launch is None:
+            self._open_with_webbrowser(url, shown)
+        elif launch.terminal:
+            self._open_in_terminal(launch, shown)
+        else:
+            self._open_in_background(launch, shown)
+
+    def _link_failed(self, shown: str, why: str) -> None:
+        self.notify(
+            f"Could not open {shown}: {why}. Set browser in the config file, or "
+            "AIREADER_BROWSER, to the command to use (y copies the link).",
+            title="No browser",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+
+    def _open_in_terminal(self, launch: browser.Launch, shown: str) -> None:
+        """A terminal browser gets the terminal; the reader comes back when it ends."""
+        program = neutralise_line(launch.argv[0])
+        if shutil.which(launch.argv[0]) is None:  # before the screen goes
+            self._link_failed(shown, f"{program} ({launch.origin}) is not a program here")
+            return
+        failure: OSError | None = None
+        try:
+            with self.suspend():  # (it does not come back by itself from an exception)
+                try:
+                    code = subprocess.run(launch.argv, check=False).returncode
+                except OSError as exc:
+                    failure = exc
+        except SuspendNotSupported:
+            self._open_in_background(launch, shown)
+            return
+        if failure is not None:
+            why = failure.strerror or str(failure)
+            self._link_failed(shown, f"{program} ({launch.origin}) did not start: {why}")
+        elif code != 0:
+            self._link_failed(shown, f"{program} ({launch.origin}) ended with status {code}")
+
+    @work(thread=True, group="browser")
+    def _open_in_background(self, launch: browser.Launch, shown: str) -> None:
+        """A graphical browser starts on its own, its output thrown away (it must not
+        write over the screen); one that ends with an error at once is reported."""
+        program = neutralise_line(launch.argv[0])
+        try:
+            process = subprocess.Popen(
+                launch.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            why = f"{program} ({launch.origin}) did not start: {exc.strerror or exc}"
+            self.call_from_thread(self._link_failed, shown, why)
+            return
+        self.call_from_thread(self.notify, f"Opening {shown}", timeout=3, markup=False)
+        worker = get_current_worker()
+        for _ in range(int(BROWSER_WAIT / 0.1)):
+            try:
+                code = process.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                if worker.is_cancelled:
+                    return
+                continue
+            if code != 0:
+                why = f"{program} ({launch.origin}) ended with status {code}"
+                self.call_from_thread(self._link_failed, shown, why)
+            return
+
+    @work(thread=True, group="browser")
+    def _open_with_webbrowser(self, url: str, shown: str) -> None:
+        """Where no command is known (Windows, or nothing found), Python's webbrowser."""
+        import webbrowser
+
+        if webbrowser.open(url):
+            self.call_from_thread(self.notify, f"Opening {shown}", timeout=3, markup=False)
+        else:
+            self.call_from_thread(self._link_failed, shown, "no browser was found")
 
     def _write_failed(self, message: str) -> None:
         if self.is_running:

@@ -144,9 +144,8 @@ class LinksScreen(ListModal[None]):
         if not link.openable:
             self.notify(f"Not opening {link.url[:80]}: only web links are opened; y copies it.")
             return
-        self.app.open_url(link.url)
-        self.notify(f"Opening {link.url[:100]}", timeout=3)
         self.dismiss()
+        self.app.open_url(link.url)  # it says "Opening", or why it could not
 
     def action_copy(self) -> None:
         link = self._chosen()

@@ -259,10 +259,17 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(
-        self, folder: Path, store: Store, writer: StateWriter, settings: Settings | None = None
+        self,
+        folder: Path,
+        store: Store,
+        writer: StateWriter,
+        settings: Settings | None = None,
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        self._open_path = open_path
+        """An article file to open as soon as the library has it (``aireader FILE.md``)."""
         self.store = store
         self.writer = writer
         self.settings = settings or Settings()
@@ -484,6 +491,8 @@ class MainScreen(Screen[None]):
             self._apply_view(self.current_view, keep=keep)
         if not busy:
             self._settled()
+        if self._open_path is not None:
+            self._open_at_start(busy)
         self.call_after_refresh(self._refresh_counts)
         if shelf.skipped and not busy and not self._skips_announced:
             self._skips_announced = True
@@ -492,6 +501,28 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=6,
             )
+
+    def _open_at_start(self, busy: str) -> None:
+        """Open the article ``aireader FILE.md`` named, once the shelf has it; say why
+        not if the library is in without it."""
+        assert self._open_path is not None
+        location = str(self._open_path)
+        article = next((a for a in self.shelf.articles if a.location == location), None)
+        if article is None and busy:
+            return  # not read yet
+        self._open_path = None
+        if article is None:
+            why = next((s.reason for s in self.shelf.skipped if str(s.path) == location), None)
+            name = neutralise_line(Path(location).name)
+            self.notify(
+                f"Could not open {name}: {neutralise_line(why or 'it is not in the library')}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        self.query_one(ArticleList).move_to(article)
+        self.call_later(self.open_article, article)
 
     @work(thread=True, exclusive=True, group="warm-up")
     def _load_readers(self) -> None:
@@ -889,8 +920,7 @@ class MainScreen(Screen[None]):
         if target is None or not target.link:
             self.notify("This article has no source link.", timeout=3)
             return
-        self.app.open_url(target.link)
-        self.notify(f"Opening {target.link}", timeout=3)
+        self.app.open_url(target.link)  # it says "Opening", or why it could not
 
     def action_copy_link(self) -> None:
         target = self._target()
