@@ -219,9 +219,15 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         return True
 
-    async def _on_click(self, event: events.Click) -> None:
-        row = event.y + int(self.scroll_offset.y)
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row opens it. The event's offset counts from the widget's
+        outer edge, border included: the row is found from the content's."""
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or the scrollbar
+            return
+        row = offset.y + int(self.scroll_offset.y)
         if 0 <= row < len(self._rows):
+            event.stop()
             self.cursor = row
             self.action_open()
 
