@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.keys import key_to_character
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from aireader.ui.screens.popup import Popup
 
 KEY_NAMES = {
     "question_mark": "?",
@@ -80,24 +81,41 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Popup[None]):
     """Keys, on top of the main screen; any of Escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
         Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+        Binding(
+            "space,pagedown,ctrl+d",
+            "scroll('page_down')",
+            "Page down",
+            show=False,
+            id="help.page_down",
+        ),
+        Binding("pageup,ctrl+u", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        # The keys are this screen's: the scrolling box must not take them (its own
+        # Home, End, PageUp... would win over g, G and Space otherwise).
+        with VerticalScroll(id="help-body", can_focus=False) as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Escape to close"
+            body.border_subtitle = "j k g G Space: scroll · Escape: close"
             yield Static(key_table(getattr(self.app, "keymap_in_force", {})))
 
-    def action_scroll(self, direction: str) -> None:
+    def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
-            body.scroll_down()
-        else:
-            body.scroll_up()
+        move = {
+            "down": body.scroll_down,
+            "up": body.scroll_up,
+            "home": body.scroll_home,
+            "end": body.scroll_end,
+            "page_down": body.scroll_page_down,
+            "page_up": body.scroll_page_up,
+        }[where]
+        move(animate=False)

@@ -9,14 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from aireader.core.article import Skipped
 from aireader.core.text import neutralise_line
+from aireader.ui.screens.popup import Popup
 
 
-class SkippedScreen(ModalScreen[None]):
+class SkippedScreen(Popup[None]):
     """A table of skipped files; Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
