@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from term import Term
+from term import Term, app_env
 
 SEEDS = Path("/work/shared/seeds")
 DISPUTA = "Disputa dos gigantes da IA"
@@ -98,3 +98,202 @@ def test_a_click_in_the_scrolled_list_opens_the_row_clicked(stories: Path, tmp_p
         target = shown[0]  # the top row of the scrolled list
         screen = term.click(*term.find(story(target)))
         assert story_body(target) in screen, screen
+
+
+# -- the panes at each size (item 7) ------------------------------------------------------
+
+
+def box(term: Term, title: str) -> tuple[int, int, int, int]:
+    """The box whose top border carries ``title``: (left, top, right, bottom), inclusive."""
+    x, y = term.find(f"╭─ {title}")
+    lines = term.lines()
+    right = lines[y].index("╮", x)
+    bottom = next(r for r in range(y + 1, len(lines)) if lines[r][x] == "╰")
+    return x, y, right, bottom
+
+
+def test_at_80x24_the_sidebar_waits_for_t_and_shows_tags_whole(seeds: Path, tmp_path: Path) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(80, 24)) as term:
+        term.wait_for(DISPUTA)
+        screen = term.settle()
+        assert "Tags" not in screen and "Bookmarked" not in screen  # the list has the width
+        assert "Can Sora Revolutionize the AI Race by Breaking Barriers?" in screen
+        screen = term.press("t")
+        assert "text to video" in screen  # not "text to v…"
+        assert "Topics (derived)" in screen  # on one line
+        assert "(derived)" not in screen.replace("Topics (derived)", "")
+        screen = term.press("enter")  # All, picked: the sidebar makes way again
+        assert "Bookmarked" not in screen
+        screen = term.press("T")  # kept, whatever the width
+        assert "Bookmarked" in screen
+        term.press("t")
+        assert "Bookmarked" in term.press("tab")  # and it stays when focus leaves it
+
+
+def test_at_80x24_reading_gets_the_room_and_the_list_keeps_the_article_in_sight(
+    stories: Path, tmp_path: Path
+) -> None:
+    with Term.run(stories, tmp_path=tmp_path, size=(80, 24)) as term:
+        term.wait_for(story(1))
+        term.settle()
+        term.press(*"jjjjjjjj")
+        term.press("enter")
+        screen = term.wait_for(story_body(9))
+        _, top, _, bottom = box(term, "story-09.md")
+        assert bottom - top - 1 >= 15, screen  # was 12 rows of 22
+        above = "\n".join(term.lines()[:top])
+        assert story(8) in above and story(9) in above and story(10) in above, screen
+        screen = term.press("escape")  # back in the list: it has its rows again
+        assert box(term, "story-09.md")[1] > top, screen
+
+
+def test_at_60x20_dates_show_and_reading_shows_text(seeds: Path, tmp_path: Path) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(60, 20)) as term:
+        term.wait_for(DISPUTA)
+        screen = term.settle()
+        rows = [line for line in screen.splitlines() if "●" in line]
+        assert len(rows) == 4, screen
+        assert all("Dec 03" in row or "2024-04-20" in row for row in rows), screen
+        screen = term.press("T")  # the sidebar kept beside a narrow list: short dates
+        rows = [line for line in screen.splitlines() if "●" in line]
+        assert all("Dec 03" in row or "2024" in row for row in rows), screen
+        term.press("T")
+        screen = term.press("enter")
+        assert DISPUTA_BODY in screen, screen
+
+
+def test_at_200x60_titles_are_whole_and_the_reading_pane_has_no_empty_strip(
+    seeds: Path, tmp_path: Path
+) -> None:
+    titles = [
+        "Can Sora Revolutionize the AI Race by Breaking Barriers?",
+        "Alibaba is betting on the open source to dominate the race for AI",
+        "Sora's debut, and the starting gun of the AI competition",
+    ]
+    with Term.run(seeds, tmp_path=tmp_path, size=(200, 60)) as term:
+        term.wait_for(DISPUTA)
+        screen = term.settle()
+        for title in titles:
+            assert title in screen, screen
+        screen = term.press("enter")
+        assert DISPUTA_BODY in screen
+        left, top, right, bottom = box(term, "003_")
+        text_width = max(
+            len(line[left + 1 : right].rstrip()) for line in term.lines()[top + 1 : bottom]
+        )
+        assert right - left - 1 - text_width <= 6, screen  # a margin, not an empty strip
+        assert 70 <= text_width <= 90
+
+
+# -- pop-ups (item 7) -----------------------------------------------------------------------
+
+
+def alone_on_screen(term: Term, title: str) -> tuple[int, int, int, int]:
+    """Assert the pop-up titled ``title`` is all there is: as wide as the screen,
+    nothing of the panes above, below or beside it."""
+    left, top, right, bottom = box(term, title)
+    lines = term.lines()
+    assert (left, right) == (0, term.width - 1), term.text()
+    for y, line in enumerate(lines):
+        if top <= y <= bottom:
+            assert line[0] in "╭│╰" and line[-1] in "╮│╯", term.text()
+        else:
+            assert not line.strip(), term.text()
+    return left, top, right, bottom
+
+
+def test_at_80x24_pop_ups_hide_the_panes(seeds: Path, tmp_path: Path) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(80, 24)) as term:
+        term.wait_for(DISPUTA)
+        term.settle()
+        term.press("?")
+        alone_on_screen(term, "Keys")
+        term.press("escape", "!")
+        left, top, _, _ = alone_on_screen(term, "Skipped files")
+        x, y = term.find("Every file in the folder was loaded.")
+        assert x - left == 2 and y - top >= 2  # padded within its box
+        term.press("escape", "enter")
+        term.press("r")
+        alone_on_screen(term, "Related to")
+        term.press("escape", "escape", "/", *"sora", "enter")
+        term.press("S")
+        alone_on_screen(term, "Save search")
+
+
+# -- smaller display defects (item 8) --------------------------------------------------------
+
+
+def test_sidebar_counts_are_unread_slash_total_in_aligned_columns(
+    seeds: Path, tmp_path: Path
+) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(140, 40)) as term:
+        term.wait_for(DISPUTA)
+        term.settle()
+        term.press("enter")  # one read: some topics have nothing unread left
+        screen = term.settle()
+        left, top, right, bottom = box(term, "Tags")
+        rows = [line[left + 1 : right] for line in term.lines()[top + 1 : bottom]]
+        counted = [row for row in rows if row.strip().startswith("~")]
+        assert any(row.split()[-1] == "0/1" for row in counted), screen  # not a bare "1"
+        assert all("/" in row for row in counted), screen
+        assert len({row.index("/") for row in counted}) == 1, screen  # one column
+        numbered = [row for row in rows if row.rstrip()[-1:].isdigit()]
+        assert len({len(row.rstrip()) for row in numbered}) == 1, screen  # totals end aligned
+
+
+def test_the_footer_names_n_for_what_it_does_while_finding(seeds: Path, tmp_path: Path) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(80, 24)) as term:
+        term.wait_for(DISPUTA)
+        term.settle()
+        screen = term.press("enter")
+        assert "n Next unread" in screen.splitlines()[-1]
+        term.press("/", *"modelos")
+        screen = term.press("enter")
+        assert "n Next match" in screen.splitlines()[-1], screen
+        assert "Next unread" not in screen.splitlines()[-1]
+        screen = term.press("escape")
+        assert "n Next unread" in screen.splitlines()[-1], screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_a_search_error_is_shown_whole(seeds: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=size) as term:
+        term.wait_for(DISPUTA)
+        term.settle()
+        term.press("/", *"tag:")
+        screen = term.settle(quiet=0.6)
+        assert "tag: needs a value, e.g. tag:sora" in screen, screen
+        term.press("backspace", *"xyz:a")
+        screen = " ".join(term.settle(quiet=0.6).split())
+        assert "(fields: tag:," in screen and "in:)" in screen, screen
+
+
+def test_a_remapped_key_keeps_its_place_in_the_footer(seeds: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ntoggle_read = "x"\n', encoding="utf-8")
+    env = app_env(tmp_path, AIREADER_CONFIG=str(config))
+    with Term.run(seeds, tmp_path=tmp_path, size=(80, 24), env=env) as term:
+        term.wait_for(DISPUTA)
+        screen = term.settle()
+        assert "x Read/unread" in screen.splitlines()[-1], screen
+        screen = term.press("x")
+        assert "x Read/unread" in screen.splitlines()[-1], screen
+
+
+def test_the_help_scrolls_with_j_k_g_and_G(seeds: Path, tmp_path: Path) -> None:
+    with Term.run(seeds, tmp_path=tmp_path, size=(80, 24)) as term:
+        term.wait_for(DISPUTA)
+        term.settle()
+        screen = term.press("?")
+        assert "Anywhere" in screen and "command palette" not in screen, screen
+        screen = term.press("G")
+        assert "command palette" in screen and "Anywhere" not in screen, screen
+        screen = term.press("g")
+        assert "Anywhere" in screen, screen
+        first = term.find("Anywhere")[1]
+        term.press("j", "j")
+        assert "Anywhere" not in term.text() or term.find("Anywhere")[1] < first
+        screen = term.press("k", "k")
+        assert term.find("Anywhere")[1] == first, screen
+        screen = term.press("space")
+        assert "Anywhere" not in screen, screen
