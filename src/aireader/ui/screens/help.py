@@ -68,12 +68,17 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
         ("Tag sidebar", TagSidebar.BINDINGS),
     ]
     first = True
+    listed: set[str] = set()
     for title, bindings in sections:
         table.add_row(Text(title, style="underline"), "", Text("name in [keys]" if first else ""))
         first = False
         for binding in bindings:
             if isinstance(binding, Binding):
+                # A key that does two things by context (n) has one name in [keys].
                 name = (binding.id or "").removeprefix("main.")
+                if binding.id in listed:
+                    name = ""
+                listed.add(binding.id or "")
                 table.add_row(_keys(binding, keymap), binding.tooltip or binding.description, name)
         table.add_row("", "")
     table.add_row("Tab / Shift+Tab", "next / previous pane")
