@@ -1250,16 +1250,30 @@ class MainScreen(Screen[None]):
         # No question asked, as for every other change here: u brings it back.
         if deleted is not None:
             self._remember(deleted)
-        name = neutralise_line(view.tag)
+        name, undo = neutralise_line(view.tag), self._key_of("undo")
         self.notify(
-            f"Deleted the saved search “{name}”: u brings it back.", timeout=6, markup=False
+            f"Deleted the saved search “{name}”: {undo} brings it back.", timeout=6, markup=False
         )
         if self.current_view == view:
             self._clear_search(keep_focus=True)
         self._refresh_counts()
 
+    def _key_of(self, action: str) -> str:
+        """The key that runs ``action`` here, as the footer shows it (keys can be remapped)."""
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return self.app.get_key_display(active.binding)
+        return action
+
     def _restore_saved(self, search: SavedSearch) -> None:
         """Save a deleted search again (``u``), under its name, with its query."""
+        if any(s.name == search.name for s in self.saved):
+            self.notify(
+                f"A search is saved as “{neutralise_line(search.name)}” again: it stays.",
+                timeout=6,
+                markup=False,
+            )
+            return
         try:
             self.store.save_search(search.name, search.query)
         except Exception as exc:
