@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -49,18 +50,28 @@ def _keys(binding: Binding, keymap: dict[str, str]) -> str:
     return "  ".join(key_name(k) for k in keys.split(","))
 
 
-def key_table(keymap: dict[str, str] | None = None) -> Table:
-    """The key map as a table, built from the bindings the widgets declare."""
+NAMES_APART = 90
+"""Cells the table needs to give the names in [keys] a column of their own."""
+
+
+def key_table(keymap: dict[str, str] | None = None, width: int = NAMES_APART) -> Table:
+    """The key map as a table, built from the bindings the widgets declare.
+
+    Narrower than :data:`NAMES_APART`, each action's name in [keys] follows what
+    it does (dim) rather than standing in a third column, which would squeeze
+    the descriptions to a word a line."""
     from aireader.ui.screens.main import MainScreen
     from aireader.ui.widgets.article_list import ArticleList
     from aireader.ui.widgets.reader import Reader
     from aireader.ui.widgets.tag_sidebar import TagSidebar
 
     keymap = keymap or {}
+    apart = width >= NAMES_APART
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_column(style="dim", no_wrap=True)
+    if apart:
+        table.add_column(style="dim", no_wrap=True)
     sections = [
         ("Anywhere", MainScreen.BINDINGS),
         ("Article list", ArticleList.BINDINGS),
@@ -70,7 +81,11 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
     first = True
     listed: set[str] = set()
     for title, bindings in sections:
-        table.add_row(Text(title, style="underline"), "", Text("name in [keys]" if first else ""))
+        heading = Text(title, style="underline")
+        if apart:
+            table.add_row(heading, "", Text("name in [keys]" if first else ""))
+        else:
+            table.add_row(heading, Text("(name in [keys])", style="dim") if first else "")
         first = False
         for binding in bindings:
             if isinstance(binding, Binding):
@@ -79,7 +94,13 @@ def key_table(keymap: dict[str, str] | None = None) -> Table:
                 if binding.id in listed:
                     name = ""
                 listed.add(binding.id or "")
-                table.add_row(_keys(binding, keymap), binding.tooltip or binding.description, name)
+                does = Text(binding.tooltip or binding.description)
+                if apart:
+                    table.add_row(_keys(binding, keymap), does, name)
+                else:
+                    if name:
+                        does.append(f" ({name})", "dim")
+                    table.add_row(_keys(binding, keymap), does)
         table.add_row("", "")
     table.add_row("Tab / Shift+Tab", "next / previous pane")
     table.add_row("Ctrl+P", "command palette (themes, every action)")
@@ -111,7 +132,16 @@ class HelpScreen(Popup[None]):
         with VerticalScroll(id="help-body", can_focus=False) as body:
             body.border_title = "Keys"
             body.border_subtitle = "j k g G Space: scroll · Escape: close"
-            yield Static(key_table(getattr(self.app, "keymap_in_force", {})))
+            yield Static(self._table(self.app.size.width), id="help-keys")
+
+    def _table(self, screen_width: int) -> Table:
+        # The room inside the box: less its border and padding (the app.tcss sizes).
+        inside = min(screen_width, 100) - 6
+        return key_table(getattr(self.app, "keymap_in_force", {}), inside)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # (Popup's own handler runs too: Textual calls each class's in turn.)
+        self.query_one("#help-keys", Static).update(self._table(event.size.width))
 
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -80,7 +80,7 @@ class MainScreen(Screen[None]):
             "next_unread",
             "Next unread",
             id="main.next_unread",
-            tooltip="Open the next unread article",
+            tooltip="Next unread article",
         ),
         # The same key while finding in the article, named for what it does then. The
         # same id: a [keys] line that moves one moves both (check_action picks one).
