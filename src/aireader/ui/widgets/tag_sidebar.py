@@ -215,7 +215,7 @@ class TagSidebar(OptionList):
             (len(_number(e.unread)) for e in shown if e.unread is not None), default=0
         )
         total_width = max((len(_number(e.total)) for e in shown), default=0)
-        width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
+        width = max(8, self.scrollable_content_region.width or 22)
         options: list[Option | None] = []
         for heading, entries in sections:
             if not entries:
