@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
-from textual.screen import ModalScreen, ScreenResultType
+from textual.screen import ScreenResultType
 from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from aireader.core.article import Article, Format
 from aireader.core.links import Link, links
+from aireader.ui.screens.popup import Popup
 
 NUMBER_PAUSE = 0.8
 """Seconds to wait for a second digit of a link number."""
@@ -40,7 +41,7 @@ def link_label(number: int, link: Link) -> Text:
     return label
 
 
-class ListModal(ModalScreen[ScreenResultType]):
+class ListModal(Popup[ScreenResultType]):
     """A modal list: ``j``/``k`` move in its :class:`OptionList` as the arrows do."""
 
     def action_cursor(self, direction: str) -> None:

@@ -80,7 +80,16 @@ class MainScreen(Screen[None]):
             "next_unread",
             "Next unread",
             id="main.next_unread",
-            tooltip="Next unread article (when finding: next match)",
+            tooltip="Next unread article",
+        ),
+        # The same key while finding in the article, named for what it does then. The
+        # same id: a [keys] line that moves one moves both (check_action picks one).
+        Binding(
+            "n",
+            "next_match",
+            "Next match",
+            id="main.next_unread",
+            tooltip="While finding in an article: next match",
         ),
         Binding(
             "N",
@@ -196,7 +205,7 @@ class MainScreen(Screen[None]):
             "Undo",
             show=False,
             id="main.undo",
-            tooltip="Undo the last read, all-read or bookmark change",
+            tooltip="Undo the last change (read, bookmark, deleted search)",
         ),
         Binding(
             "space,pagedown",
@@ -239,7 +248,7 @@ class MainScreen(Screen[None]):
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Search", "search", "Filter the list by words, phrases, tags, dates…"),
         ("Save search", "save_search", "Keep the current search in the sidebar"),
-        ("Delete saved search", "delete_saved", "Remove the saved search picked in the sidebar"),
+        ("Delete saved search", "delete_saved", "Remove the saved search picked (u undoes it)"),
         ("Find in article", "find", "Find words in the article being read"),
         ("Next unread article", "next_unread", "Open the next unread article in the list"),
         ("Toggle read", "toggle_read", "Mark the current article read or unread"),
@@ -248,7 +257,7 @@ class MainScreen(Screen[None]):
         ("Open source link", "open_link", "Open the article's source in the browser"),
         ("List links", "links", "The article's links and images, numbered; open or copy one"),
         ("Copy source link", "copy_link", "Copy the article's source link to the clipboard"),
-        ("Undo", "undo", "Undo the last read, all-read or bookmark change"),
+        ("Undo", "undo", "Undo the last read, all-read or bookmark change, or deletion"),
         ("Extract", "extract", "Show or hide 2-3 of the article's own sentences at the top"),
         ("Related articles", "related", "The articles that share this one's tags and key terms"),
         ("Raw file", "raw", "The article's file as it is on disk: front matter, page furniture"),
@@ -273,8 +282,9 @@ class MainScreen(Screen[None]):
         self.store = store
         self.writer = writer
         self.settings = settings or Settings()
-        self._undo: list[tuple[list[Article], str, bool]] = []
-        """Changes that ``u`` can take back, newest last: (articles, "read"/"bookmarked", value)."""
+        self._undo: list[tuple[list[Article], str, bool] | SavedSearch] = []
+        """Changes that ``u`` can take back, newest last: (articles, "read"/"bookmarked",
+        value), or a saved search deleted."""
         self._moved: tuple[Article, float] | None = None
         """The reading position not yet written: (article, position)."""
         self._position_timer: Timer | None = None
@@ -306,13 +316,17 @@ class MainScreen(Screen[None]):
         self._libraries_counted = False
         self._store_message: str | None = None
         """The last store failure told to the user (each is told once)."""
+        self._sidebar_choice: bool | None = None
+        """The sidebar shown (True) or hidden (False) with ``T``; None: by the width."""
 
     def compose(self) -> ComposeResult:
         # The layout classes go on before the first layout: set on the first
         # resize, they would restyle every widget once more before the first frame.
-        self._set_layout_classes(self.app.size.width)
+        self._set_layout_classes(self.app.size.width, self.app.size.height)
         with Horizontal(id="panes"):
-            yield TagSidebar(id="tags")
+            sidebar = TagSidebar(id="tags")
+            sidebar.display = self._sidebar_wanted(self.app.size.width)
+            yield sidebar
             with Container(id="main"):
                 with Vertical(id="list-column"):  # the search bar joins it on first use
                     yield ArticleList(id="articles")
@@ -322,20 +336,49 @@ class MainScreen(Screen[None]):
 
     STACK_BELOW = 140
     """Narrower than this, the reading pane goes under the list instead of beside it."""
+    SIDEBAR_BELOW = 100
+    """Narrower than this, the sidebar is out of sight until ``t`` or ``T`` brings it."""
+    SHORT_BELOW = 32
+    """Lower than this (stacked), the list shrinks to a few rows while reading."""
 
     def on_resize(self, event: events.Resize) -> None:
-        self._set_layout_classes(event.size.width)
+        self._set_layout_classes(event.size.width, event.size.height)
+        sidebar = self.query_one(TagSidebar)
+        if self._sidebar_choice is None and not sidebar.has_focus:
+            sidebar.display = self._sidebar_wanted(event.size.width)
 
-    def _set_layout_classes(self, width: int) -> None:
+    def _set_layout_classes(self, width: int, height: int) -> None:
         self.set_class(width < self.STACK_BELOW, "-stacked")
-        self.set_class(width < 100, "-narrow")
+        self.set_class(width >= self.STACK_BELOW, "-beside")
+        self.set_class(width < self.SIDEBAR_BELOW, "-narrow")
+        self.set_class(height < self.SHORT_BELOW, "-short")
+
+    def _sidebar_wanted(self, width: int) -> bool:
+        """Whether the sidebar shows unless the user said otherwise (``T``): where the
+        settings want it and the terminal has room for it beside the list."""
+        return self.settings.sidebar and width >= self.SIDEBAR_BELOW
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The pane with focus decides the layout: a sidebar brought by ``t`` where
+        it is not kept goes away when focus leaves it, and while reading on a short
+        stacked screen the reading pane takes the list's room."""
+        focused = event.widget
+        reader = self.query_one(Reader)
+        self.set_class(focused is reader or reader in focused.ancestors, "-reading")
+        sidebar = self.query_one(TagSidebar)
+        if (
+            focused is not sidebar
+            and sidebar.display
+            and self._sidebar_choice is None
+            and not self._sidebar_wanted(self.size.width)
+        ):
+            sidebar.display = False
 
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.focus()
         article_list.border_title = "All"
         article_list.date_format = self.settings.date_format
-        self.query_one(TagSidebar).display = self.settings.sidebar
         self.query_one(TagSidebar).border_title = "Tags"
         self.query_one(Reader).border_title = "Reading"
         try:
@@ -744,8 +787,7 @@ class MainScreen(Screen[None]):
             return changed
         if undoable:
             flag, value = ("read", read) if read is not None else ("bookmarked", bookmarked)
-            self._undo.append((changed, flag, bool(value)))
-            del self._undo[:-UNDO_DEPTH]
+            self._remember((changed, flag, bool(value)))
         if self.saved:
             self._count_saved_soon()
         self.query_one(ArticleList).refresh_rows()
@@ -782,7 +824,10 @@ class MainScreen(Screen[None]):
                 self._start_search(saved.query, keep=keep)
             return
         if self.search_source is not None:  # leaving a saved search: it no longer applies
-            self._clear_search(keep_focus=True)
+            # The picked view first: clearing falls back to All only from a saved search.
+            self.current_view = event.view
+            self._clear_search(keep_focus=True)  # shows the picked view
+            return
         self._apply_view(event.view, keep=keep)
 
     @on(ArticleList.Opened)
@@ -798,6 +843,7 @@ class MainScreen(Screen[None]):
         if reader.finding is not None and (find := self._bar("find")) is not None:
             reader.finding = None
             find.close()
+            self.refresh_bindings()
         reader.passive = self.search_query if self.search_hits is not None else None
         self._save_position()
         state = self.state_of(article)
@@ -862,12 +908,26 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(SkippedScreen(self.shelf.skipped))
 
-    async def action_next_unread(self) -> None:
+    def _finding(self) -> bool:
+        """Whether ``n`` and ``N`` go from match to match (finding in the article read)."""
         reader = self.query_one(Reader)
-        if reader.finding is not None and reader.has_focus:
-            note = reader.next_match(1)
-            if (find := self._bar("find")) is not None:
-                find.note(note)
+        return reader.finding is not None and reader.has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n`` is "next match" while finding in the article, "next unread" otherwise:
+        one binding or the other, so the footer names what it does."""
+        if action in ("next_unread", "next_match") and self.is_mounted:
+            return self._finding() == (action == "next_match")
+        return True
+
+    def action_next_match(self) -> None:
+        note = self.query_one(Reader).next_match(1)
+        if (find := self._bar("find")) is not None:
+            find.note(note)
+
+    async def action_next_unread(self) -> None:
+        if self._finding():
+            self.action_next_match()
             return
         article_list = self.query_one(ArticleList)
         candidates: Iterable[Article] = article_list.iter_from_cursor()
@@ -898,13 +958,16 @@ class MainScreen(Screen[None]):
         self.notify(f"Marked {plural(len(changed), 'article')} read.", timeout=3)
 
     def action_focus_tags(self) -> None:
+        """``t``: to the sidebar, shown if it was not (until focus leaves it, unless
+        there is room for it or ``T`` keeps it)."""
         sidebar = self.query_one(TagSidebar)
         sidebar.display = True
         sidebar.focus()
 
     def action_toggle_sidebar(self) -> None:
+        """``T``: show or hide the sidebar, and keep it so whatever the width."""
         sidebar = self.query_one(TagSidebar)
-        sidebar.display = not sidebar.display
+        self._sidebar_choice = sidebar.display = not sidebar.display
         if not sidebar.display and sidebar.has_focus:
             self.query_one(ArticleList).focus()
 
@@ -976,11 +1039,19 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(RelatedScreen(article, found, terms), chosen)
 
+    def _remember(self, change: tuple[list[Article], str, bool] | SavedSearch) -> None:
+        self._undo.append(change)
+        del self._undo[:-UNDO_DEPTH]
+
     def action_undo(self) -> None:
         if not self._undo:
             self.notify("Nothing to undo.", timeout=3)
             return
-        articles, flag, value = self._undo.pop()
+        change = self._undo.pop()
+        if isinstance(change, SavedSearch):
+            self._restore_saved(change)
+            return
+        articles, flag, value = change
         if flag == "read":
             self._change(articles, read=not value, undoable=False)
             now = "unread again" if value else "read again"
@@ -1168,6 +1239,7 @@ class MainScreen(Screen[None]):
 
         bar = event.bar
         reader = self.query_one(Reader)
+        self.refresh_bindings()  # n: next match, or next unread again
         if not event.text.strip():
             reader.find(None)
             bar.note("")
@@ -1197,6 +1269,7 @@ class MainScreen(Screen[None]):
         if (find := self._bar("find")) is not None:
             find.close()
         reader.focus()
+        self.refresh_bindings()
 
     # -- saved searches -------------------------------------------------------------------
 
@@ -1236,15 +1309,49 @@ class MainScreen(Screen[None]):
         if view.kind != "saved":
             self.notify("Pick a saved search in the sidebar first.", timeout=4)
             return
+        deleted = next((s for s in self.saved if s.name == view.tag), None)
         try:
             self.store.delete_search(view.tag)
         except Exception as exc:
             self.notify(f"Could not delete the search: {exc}", severity="error", timeout=8)
             return
         self.saved = self.store.saved_searches()
-        self.notify(f"Deleted the saved search “{view.tag}”.", timeout=4)
+        # No question asked, as for every other change here: u brings it back.
+        if deleted is not None:
+            self._remember(deleted)
+        name, undo = neutralise_line(view.tag), self._key_of("undo")
+        self.notify(
+            f"Deleted the saved search “{name}”: {undo} brings it back.", timeout=6, markup=False
+        )
         if self.current_view == view:
             self._clear_search(keep_focus=True)
+        self._refresh_counts()
+
+    def _key_of(self, action: str) -> str:
+        """The key that runs ``action`` here, as the footer shows it (keys can be remapped)."""
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return self.app.get_key_display(active.binding)
+        return action
+
+    def _restore_saved(self, search: SavedSearch) -> None:
+        """Save a deleted search again (``u``), under its name, with its query."""
+        if any(s.name == search.name for s in self.saved):
+            self.notify(
+                f"A search is saved as “{neutralise_line(search.name)}” again: it stays.",
+                timeout=6,
+                markup=False,
+            )
+            return
+        try:
+            self.store.save_search(search.name, search.query)
+        except Exception as exc:
+            self.notify(f"Could not bring the search back: {exc}", severity="error", timeout=8)
+            return
+        self.saved = self.store.saved_searches()
+        name = neutralise_line(search.name)
+        self.notify(f"Undone: the saved search “{name}” is back.", timeout=4, markup=False)
+        self._count_saved()
         self._refresh_counts()
 
     @on(TagSidebar.DeleteSaved)

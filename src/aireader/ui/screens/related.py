@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,15 +18,20 @@ from aireader.core.text import neutralise_line
 from aireader.ui.screens.links import ListModal
 
 
-def related_label(number: int, article: Article, shared: Sequence[str]) -> Text:
-    """``1  Title · 2024-04-20 · sora, openai``: what it shares with the one being read."""
-    label = Text(no_wrap=True, overflow="ellipsis")
-    label.append(f"{number}  ", "bold")
-    label.append(article.title)
-    if article.date is not None:
-        label.append(f" · {article.date.day().isoformat()}", "dim")
+def related_label(number: int, article: Article, shared: Sequence[str]) -> Table:
+    """The title after its number, and under it what it shares with the one being
+    read: ``2024-04-20 · sora, openai``; a long title wraps under itself."""
+    body = Text(neutralise_line(article.title))
+    about = [article.date.day().isoformat()] if article.date is not None else []
     if shared:
-        label.append(" · " + ", ".join(shared), "dim italic")
+        about.append(neutralise_line(", ".join(shared)))
+    if about:
+        body.append("\n")
+        body.append(" · ".join(about), "dim")
+    label = Table.grid(padding=(0, 2))
+    label.add_column(justify="right", style="bold", no_wrap=True)
+    label.add_column(ratio=1)
+    label.add_row(str(number), body)
     return label
 
 

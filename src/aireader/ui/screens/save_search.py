@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from aireader.ui.screens.popup import Popup
 
-class SaveSearchScreen(ModalScreen[str | None]):
+
+class SaveSearchScreen(Popup[str | None]):
     """A name for the search; Enter saves, Escape does not."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

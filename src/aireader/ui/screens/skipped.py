@@ -5,22 +5,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from aireader.core.article import Skipped
 from aireader.core.text import neutralise_line
+from aireader.ui.screens.links import ListModal
 
 
-class SkippedScreen(ModalScreen[None]):
-    """A table of skipped files; Escape closes it."""
+def skipped_label(skipped: Skipped) -> Group:
+    """The file, and under it why it was skipped, whole (wrapped, never cut)."""
+    return Group(
+        Text(neutralise_line(skipped.relpath), style="bold"),
+        Padding(Text(neutralise_line(skipped.reason), style="dim"), (0, 0, 0, 2)),
+    )
+
+
+class SkippedScreen(ListModal[None]):
+    """The skipped files, one after the other; Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Close", id="skipped.close"),
+        Binding("escape,q,exclamation_mark", "dismiss", "Close", id="skipped.close"),
+        Binding("j", "cursor('down')", "Down", show=False, id="skipped.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="skipped.up"),
     ]
 
     def __init__(self, skipped: Sequence[Skipped]) -> None:
@@ -34,16 +47,10 @@ class SkippedScreen(ModalScreen[None]):
             if not self.skipped:
                 yield Static("Every file in the folder was loaded.", id="skipped-none")
             else:
-                table: DataTable[Text] = DataTable(zebra_stripes=True, cursor_type="row")
-                yield table
+                yield OptionList(
+                    *(Option(skipped_label(s)) for s in self.skipped), id="skipped-list"
+                )
 
     def on_mount(self) -> None:
-        if not self.skipped:
-            return
-        table = self.query_one(DataTable)
-        table.add_columns("File", "Reason")
-        table.add_rows(
-            (Text(neutralise_line(s.relpath)), Text(neutralise_line(s.reason)))
-            for s in self.skipped
-        )
-        table.focus()
+        if self.skipped:
+            self.query_one(OptionList).focus()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -40,6 +41,31 @@ def short_date(article: Article, now: datetime | None = None, fmt: str = "%b %d"
     yearly = "%Y" in fmt or "%y" in fmt or "%G" in fmt
     text = day.strftime(fmt) if yearly or day.year == now.year else day.isoformat()
     return text + ("~" if article.date_source == DateSource.MTIME else "")
+
+
+def tiny_date(article: Article, now: datetime | None = None, fmt: str = "%b %d") -> str:
+    """The date in at most seven cells, for a narrow list: this year's as ``fmt``
+    shows it (``Apr 20``, or so when that is longer), an earlier one as its year."""
+    if article.date is None:
+        return ""
+    day = article.date.day()
+    now = now or datetime.now()
+    if day.year != now.year:
+        text = str(day.year)
+    else:
+        text = day.strftime(fmt)
+        if len(text) > 6:
+            text = day.strftime("%b %d")
+    return text + ("~" if article.date_source == DateSource.MTIME else "")
+
+
+DATE_CELLS = 10
+"""The date column: ``2024-04-20`` and this year's ``Apr 20~`` line up."""
+TINY_DATE_CELLS = 7
+NARROW = 40
+"""A list narrower than this (in cells) shows the year alone for an older date."""
+TITLE_FIRST = 50
+"""Cells a title keeps before the article's origin (site, author) is shown beside it."""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -219,9 +245,15 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         return True
 
-    async def _on_click(self, event: events.Click) -> None:
-        row = event.y + int(self.scroll_offset.y)
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row opens it. The event's offset counts from the widget's
+        outer edge, border included: the row is found from the content's."""
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or the scrollbar
+            return
+        row = offset.y + int(self.scroll_offset.y)
         if 0 <= row < len(self._rows):
+            event.stop()
             self.cursor = row
             self.action_open()
 
@@ -233,6 +265,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()  # rows are drawn to the width
+        # Shrunk (a short screen while reading): the cursor's row stays in sight,
+        # between its neighbours.
+        top, height = int(self.scroll_offset.y), self.size.height
+        if height and not top < self.cursor < top + height - 1:
+            self.scroll_to(y=max(0, self.cursor - (height - 1) // 2), animate=False, immediate=True)
 
     # -- rendering -----------------------------------------------------------
 
@@ -275,9 +312,10 @@ class ArticleList(ScrollView, can_focus=True):
         left.append(UNREAD_MARK if not state.read else " ", mark)
         left.append(BOOKMARK_MARK if state.bookmarked else " ", bookmark)
         left.append(" ")
+        # Right of the title: language, progress, origin, date. The title comes
+        # first: the origin only shows when the title still fits beside it, or
+        # keeps room enough; the date always, short when the list is narrow.
         right = Text(no_wrap=True)
-        origin = article.origin or ""
-        when = short_date(article, fmt=self.date_format)
         lang = article.lang
         if lang and lang != self.usual_lang and width >= 50:
             right.append(lang[:5], meta_style)
@@ -286,13 +324,22 @@ class ArticleList(ScrollView, can_focus=True):
         if progress is not None and width >= 30:
             right.append(f"{int(progress * 100):>2}%", meta_style)
             right.append("  ")
-        if width >= 60 and origin:
-            right.append(origin[:18], meta_style)
-            right.append("  ")
-        if width >= 40 and when:
-            right.append(when.rjust(10), meta_style)
-        right.append(" ")
-        room = max(0, width - left.cell_len - right.cell_len - 1)
+        if width >= NARROW:
+            when = short_date(article, fmt=self.date_format).rjust(DATE_CELLS)
+        else:
+            when = tiny_date(article, fmt=self.date_format).rjust(TINY_DATE_CELLS)
+        date = Text(when + " ", meta_style)
+        room = max(0, width - left.cell_len - right.cell_len - date.cell_len - 1)
+        origin = article.origin or ""
+        if origin:
+            shown = Text(origin, style=meta_style, no_wrap=True, overflow="ellipsis")
+            shown.truncate(18, overflow="ellipsis")
+            beside = room - shown.cell_len - 2
+            if beside >= min(TITLE_FIRST, cell_len(article.title)):
+                right.append_text(shown)
+                right.append("  ")
+                room = beside
+        right.append_text(date)
         title = Text(article.title, style=title_style, no_wrap=True, overflow="ellipsis")
         if self.highlighter is not None:
             match = part("match")

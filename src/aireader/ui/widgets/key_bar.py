@@ -8,15 +8,28 @@ active bindings, and only redraws when they change. A click on a key presses it.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
     from textual.screen import Screen
+
+
+@functools.cache
+def _declared(owner: type) -> dict[str, int]:
+    """Each action bound in ``owner``'s class ``BINDINGS`` (its bases' first), and
+    its place there."""
+    order: dict[str, int] = {}
+    for cls in reversed(owner.__mro__):
+        for binding in vars(cls).get("BINDINGS", ()):
+            if isinstance(binding, Binding):
+                order.setdefault(binding.action, len(order))
+    return order
 
 
 class KeyBar(Widget, can_focus=False):
@@ -40,15 +53,26 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def _shown(self) -> tuple[list[tuple[str, Binding, bool]], tuple[str, Binding, bool] | None]:
-        """The keys to show (key, binding, enabled), one per action, and the palette's."""
+        """The keys to show (key, binding, enabled), one per action, and the palette's.
+
+        In the order the widgets declare their bindings: a key moved by the user's
+        keymap is re-added at the end of Textual's map, where a narrow footer has no
+        room left, and the footer would reorder itself by configuration."""
         active = self.screen.active_bindings
         palette_key = self.app.COMMAND_PALETTE_BINDING
-        shown: list[tuple[str, Binding, bool]] = []
+        places: dict[int, int] = {}  # each node's place in the focus chain, as met
+        found: list[tuple[tuple[int, int], str, Binding, bool]] = []
         actions: set[str] = set()
-        for key, (_node, binding, enabled, _tooltip) in active.items():
+        for key, (node, binding, enabled, _tooltip) in active.items():
             if binding.show and binding.action not in actions and key != palette_key:
                 actions.add(binding.action)
-                shown.append((key, binding, enabled))
+                declared = _declared(type(node))
+                rank = declared.get(binding.action, len(declared))
+                found.append(
+                    ((places.setdefault(id(node), len(places)), rank), key, binding, enabled)
+                )
+        found.sort(key=lambda item: item[0])  # stable: ties keep the map's order
+        shown = [(key, binding, enabled) for _, key, binding, enabled in found]
         palette = None
         if self.app.ENABLE_COMMAND_PALETTE and palette_key in active:
             _node, binding, enabled, _tooltip = active[palette_key]

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 DEBOUNCE = 0.12
@@ -55,8 +55,12 @@ class _BarMessage(Message):
         return self.bar
 
 
-class QueryBar(Horizontal):
-    """``prompt`` · input · note. Hidden until :meth:`open`."""
+class QueryBar(Widget):
+    """``prompt`` · input · note, on one line; a note too long for the room left
+    beside the text goes on a line of its own under them. Hidden until :meth:`open`."""
+
+    INPUT_ROOM = 16
+    """Cells the text box keeps, at least, beside a note."""
 
     class Changed(_BarMessage):
         """The text settled after typing (debounced)."""
@@ -72,6 +76,7 @@ class QueryBar(Horizontal):
         self._prompt = prompt
         self._placeholder = placeholder
         self._timer: Timer | None = None
+        self._note = Text()
 
     def compose(self) -> ComposeResult:
         yield Static(self._prompt, classes="query-prompt")
@@ -110,7 +115,21 @@ class QueryBar(Horizontal):
         """Show the hit count, or what is wrong with the query."""
         note = self.query_one(".query-note", Static)
         note.set_class(error, "-error")
-        note.update(Text(text))
+        self._note = Text(text)
+        note.update(self._note)
+        self._place_note()
+
+    def on_resize(self) -> None:
+        self._place_note()
+
+    def _place_note(self) -> None:
+        """The note beside the text if it fits there, else under it, whole."""
+        width = self.size.width
+        if not width:
+            return  # not laid out yet: placed at the first resize
+        prompt = self.query_one(".query-prompt", Static).outer_size.width
+        room = width - prompt - self.INPUT_ROOM - 2  # the note's padding
+        self.set_class(self._note.cell_len > min(room, width // 2), "-below")
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:

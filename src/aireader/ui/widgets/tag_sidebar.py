@@ -3,6 +3,7 @@ saved searches, the library's folders (its sources), then every tag; each with c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -37,18 +38,75 @@ class LibraryEntry(Record):
         object.__setattr__(self, "current", current)
 
 
-def _prompt(
-    width: int, name: str, total: int | None, unread: int | None = None, unknown: str = "…"
-) -> Text:
-    """``name`` on the left, the counts on the right, on one line of ``width`` cells
-    (``unknown`` in place of counts not known yet)."""
-    numbers = Text(f"{total:,}" if total is not None else unknown)
-    if unread and total is not None:
-        numbers = Text.assemble((f"{unread:,}", "bold"), "/", f"{total:,}")
-    label = Text(name, no_wrap=True, overflow="ellipsis")
-    room = max(1, width - numbers.cell_len - 1)
-    label.truncate(room, overflow="ellipsis", pad=True)
-    return Text.assemble(label, " ", numbers, no_wrap=True)
+class _Entry(Record):
+    """One line of the sidebar before it is drawn: its name and counts."""
+
+    __slots__ = ("id", "name", "total", "unread")
+    id: str
+    name: str
+    unread: int | None
+    """Unread articles; None where the view has no unread count (Unread, Bookmarked)."""
+    total: int | str
+    """The view's articles, or what stands for a number not known yet."""
+
+    def __init__(self, id: str, name: str, total: int | str, unread: int | None = None) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "unread", unread)
+
+
+def _number(value: int | str | None) -> str:
+    return f"{value:,}" if isinstance(value, int) else (value or "")
+
+
+def _prompt(entry: _Entry, width: int, unread_width: int, total_width: int) -> Text:
+    """``name  unread/total`` on one line of ``width`` cells, the counts in columns
+    shared by every line: the unread count (bold; a dim 0 when none), a slash, the
+    total. A view without an unread count (Unread, Bookmarked) leaves its column blank."""
+    if entry.unread is None:
+        counts = Text(" " * (unread_width + 1))
+    else:
+        style = "bold" if entry.unread else "dim"
+        counts = Text.assemble((_number(entry.unread).rjust(unread_width), style), ("/", "dim"))
+    counts.append(_number(entry.total).rjust(total_width))
+    label = Text(entry.name, no_wrap=True, overflow="ellipsis")
+    label.truncate(max(1, width - counts.cell_len - 1), overflow="ellipsis", pad=True)
+    return Text.assemble(label, " ", counts, no_wrap=True)
+
+
+def _heading(text: str, width: int) -> Text:
+    """A group's heading, on one line however narrow the sidebar."""
+    heading = Text(text, style="dim italic", no_wrap=True, overflow="ellipsis")
+    heading.truncate(width, overflow="ellipsis")
+    return heading
+
+
+def _library_entry(n: int, library: LibraryEntry) -> _Entry:
+    name = ("▸ " if library.current else "  ") + library.name
+    if library.counts is None:
+        return _Entry(f"library:{n}", name, "")
+    total, unread = library.counts
+    return _Entry(f"library:{n}", name, total, unread)
+
+
+def _saved_entry(name: str, found: SavedCount | None) -> _Entry:
+    if found is None:  # not counted yet
+        return _Entry(f"saved:{name}", f"⌕ {name}", "…")
+    return _Entry(f"saved:{name}", f"⌕ {name}", found[0], found[1])
+
+
+def _group_entries(
+    kind: str,
+    mark: str,
+    groups: list[TagGroup],
+    total: Mapping[str, int],
+    unread: Mapping[str, int],
+) -> list[_Entry]:
+    return [
+        _Entry(View(kind, g.key).id, f"{mark}{g.name}", total.get(g.key, 0), unread.get(g.key, 0))
+        for g in groups
+    ]
 
 
 class TagSidebar(OptionList):
@@ -65,7 +123,7 @@ class TagSidebar(OptionList):
             "Delete",
             show=False,
             id="tags.delete_saved",
-            tooltip="Delete the saved search under the cursor",
+            tooltip="Delete the saved search under the cursor (u brings it back)",
         ),
     ]
 
@@ -116,59 +174,72 @@ class TagSidebar(OptionList):
         libraries = libraries or []
         topics = topics or []
         self._last = (counts, groups, saved, libraries, topics)
-        width = max(8, (self.scrollable_content_region.width or 24) - 2)  # less the option padding
-        options: list[Option | None] = []
-        for n, library in enumerate(libraries):  # the libraries first: each a source
-            total, unread = library.counts if library.counts is not None else (None, None)
-            name = ("▸ " if library.current else "  ") + library.name
-            # A library not opened yet has no cache to count from: no count, not "…".
-            option = Option(_prompt(width, name, total, unread, unknown=""), id=f"library:{n}")
-            options.append(option)
-        if libraries:
-            options.append(None)
-        options += [
-            Option(_prompt(width, "All", counts.articles, counts.unread), id=ALL.id),
-            Option(_prompt(width, "Unread", counts.unread), id=UNREAD.id),
-            Option(_prompt(width, "Bookmarked", counts.bookmarked), id=BOOKMARKED.id),
-        ]
-        if saved:
-            options.append(None)
-        for name, found in saved:
-            total, unread = found if found is not None else (None, None)
-            options.append(Option(_prompt(width, f"⌕ {name}", total, unread), id=f"saved:{name}"))
         # A library's folders are its sources when there are a few of them; a
         # thousand numbered folders are storage, not sources (in: still finds them).
         folders = counts.folder_total if len(counts.folder_total) <= MAX_FOLDERS else {}
-        if folders:
-            options.append(None)
-        for folder in sorted(folders, key=str.casefold):
-            total, unread = counts.folder_total[folder], counts.folder_unread.get(folder, 0)
-            options.append(
-                Option(_prompt(width, f"{folder}/", total, unread), id=View("folder", folder).id)
-            )
-        if groups:
-            options.append(None)
-        for group in groups:
-            total = counts.tag_total.get(group.key, 0)
-            unread = counts.tag_unread.get(group.key, 0)
-            options.append(
-                Option(_prompt(width, group.name, total, unread), id=View("tag", group.key).id)
-            )
-        if topics:
-            # Derived from the text, never mixed with the author's tags: a group of its own.
-            options.append(None)
-            options.append(Option(Text("Topics (derived)", style="dim italic"), disabled=True))
-        for group in topics:
-            total = counts.topic_total.get(group.key, 0)
-            unread = counts.topic_unread.get(group.key, 0)
-            view_id = View("topic", group.key).id
-            options.append(Option(_prompt(width, f"~{group.name}", total, unread), id=view_id))
+        # Each group after a rule; derived topics under a heading: never mixed with
+        # the author's tags.
+        sections: list[tuple[str | None, list[_Entry]]] = [
+            # The libraries first, each a source. One not opened yet has no cache to
+            # count from: no count, not "…".
+            (None, [_library_entry(n, library) for n, library in enumerate(libraries)]),
+            (
+                None,
+                [
+                    _Entry(ALL.id, "All", counts.articles, counts.unread),
+                    _Entry(UNREAD.id, "Unread", counts.unread),
+                    _Entry(BOOKMARKED.id, "Bookmarked", counts.bookmarked),
+                ],
+            ),
+            (None, [_saved_entry(name, found) for name, found in saved]),
+            (
+                None,
+                [
+                    _Entry(
+                        View("folder", folder).id,
+                        f"{folder}/",
+                        counts.folder_total[folder],
+                        counts.folder_unread.get(folder, 0),
+                    )
+                    for folder in sorted(folders, key=str.casefold)
+                ],
+            ),
+            (None, _group_entries("tag", "", groups, counts.tag_total, counts.tag_unread)),
+            (
+                "Topics (derived)",
+                _group_entries("topic", "~", topics, counts.topic_total, counts.topic_unread),
+            ),
+        ]
+        shown = [entry for _, entries in sections for entry in entries]
+        unread_width = max(
+            (len(_number(e.unread)) for e in shown if e.unread is not None), default=0
+        )
+        total_width = max((len(_number(e.total)) for e in shown), default=0)
+        width = max(8, self.scrollable_content_region.width or 22)
+        options: list[Option | None] = []
+        for heading, entries in sections:
+            if not entries:
+                continue
+            if options:
+                options.append(None)
+            if heading:
+                options.append(Option(_heading(heading, width), disabled=True))
+            options += [
+                Option(_prompt(e, width, unread_width, total_width), id=e.id) for e in entries
+            ]
+        # While the sidebar has focus its highlight is the user's: a recount (a
+        # worker's, a store change's) redraws around it rather than moving it.
+        kept = self.highlighted_option if self.has_focus else None
+        wanted = kept.id if kept is not None and kept.id else current.id
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             try:
-                self.highlighted = self.get_option_index(current.id)
-            except Exception:  # the tag no longer exists: fall back to All
-                self.highlighted = 0
+                self.highlighted = self.get_option_index(wanted)
+            except Exception:
+                try:
+                    self.highlighted = self.get_option_index(current.id)
+                except Exception:  # the tag no longer exists: fall back to All
+                    self.highlighted = 0
 
     def on_resize(self) -> None:
         if self._last is not None:
