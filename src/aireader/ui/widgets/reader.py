@@ -515,25 +515,29 @@ class Reader(VerticalScroll, can_focus=True):
             await asyncio.sleep(0.02)  # a moment for keys between pieces
 
     def show_header(self, article: Article, state: ArticleState) -> None:
-        header = Text()
-        header.append(article.title, "bold")
-        header.append("\n")
-        header.append(byline(article), "dim")
+        """The title, the byline, the tags and the source link, in the theme's colours.
+
+        Each tag is one unit, however many words it has: ``#sora ai · #text to video``."""
+        parts: list[str | tuple[str, str]] = [(article.title, "bold"), "\n"]
+        parts.append((byline(article), "$text-muted"))
         marks = []
         if state.bookmarked:
             marks.append("★ bookmarked")
         if article.draft:
             marks.append("draft")
         if marks:
-            header.append(" · " + " · ".join(marks), "bold")
+            parts.append((" · " + " · ".join(marks), "bold"))
         if article.tags:
-            header.append("\n")
-            header.append("  ".join(f"#{tag}" for tag in article.tags), "italic")
+            parts.append("\n")
+            for n, tag in enumerate(article.tags):
+                if n:
+                    parts.append((" · ", "$text-muted"))
+                parts.append((f"#{tag}", "$text-primary"))
         if article.link:
-            header.append("\n")
-            header.append(article.link, "dim underline")
+            parts.append("\n")
+            parts.append((article.link, "$text-muted underline"))
         widget = self.query_one("#header", Static)
-        widget.update(header)
+        widget.update(Content.assemble(*parts))
         widget.display = True
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
