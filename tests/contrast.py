@@ -12,7 +12,7 @@ ratio of each element over every theme Textual ships.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,15 +231,16 @@ class Measures:
             self.readings[element] = Reading(element, need)
         return self.readings[element]
 
-    def failures(self) -> list[str]:
-        out = [
-            f"{self.theme}: {r.element} {r.worst:.2f} < {r.need} ({r.where})"
-            for r in self.readings.values()
-            if r.worst < r.need
-        ]
-        out += [
-            f"{self.theme}: {r.element} not found" for r in self.readings.values() if not r.seen
-        ]
+    def failures(self, exempt: Container[tuple[str, str]] = ()) -> list[str]:
+        """What falls short (or was not found), less the (theme, element) pairs ``exempt``."""
+        out = []
+        for r in self.readings.values():
+            if (self.theme, r.element) in exempt:
+                continue
+            if not r.seen:
+                out.append(f"{self.theme}: {r.element} not found")
+            elif r.worst < r.need:
+                out.append(f"{self.theme}: {r.element} {r.worst:.2f} < {r.need} ({r.where})")
         return out + [f"{self.theme}: {note}" for note in self.notes]
 
 

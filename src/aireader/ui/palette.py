@@ -19,10 +19,10 @@ from collections.abc import Iterable
 
 from textual.color import BLACK, WHITE, Color, ColorParseError, rgb_to_lab
 
-TEXT = 4.5
-"""WCAG AA for text."""
-GRAPHIC = 3.0
-"""WCAG AA for what is not text: borders, marks."""
+TEXT = 4.6
+"""WCAG AA for text (4.5:1), and a little over: colours are whole channel steps."""
+GRAPHIC = 3.1
+"""WCAG AA for what is not text: borders, marks (3:1), and a little over."""
 
 TEXT_COLOURS = (
     "foreground",
@@ -111,7 +111,7 @@ def _parse(value: str | None) -> Color | None:
 
 def legible_variables(variables: dict[str, str]) -> dict[str, str]:
     """``variables`` (Textual's, for the theme in force) with the text colours made
-    legible; the pane borders: ``$pane-border`` (inactive, as quiet as 3:1
+    legible (``$foreground-muted`` too, at its own opacity); the pane borders: ``$pane-border`` (inactive, as quiet as 3:1
     allows) and ``$pane-border-focus`` (the accent, at least 3:1); and links in a
     colour of their own (the first of the accent, primary and secondary colours
     that plainly differs from the text) rather than the text's."""
@@ -126,6 +126,13 @@ def legible_variables(variables: dict[str, str]) -> dict[str, str]:
         if color is not None:
             alpha = 1.0 if name == "foreground" else SHADE
             out[name] = legible(color, grounds, TEXT, alpha).hex
+    muted = variables.get("foreground-muted", "")
+    try:
+        shade = Color.parse(muted)
+    except ColorParseError:
+        shade = None
+    if shade is not None and shade.ansi is None:  # the theme's text, translucent
+        out["foreground-muted"] = legible(shade, grounds, TEXT, shade.a).with_alpha(shade.a).hex
     for name in ("footer-foreground", "footer-key-foreground", "footer-description-foreground"):
         color = _parse(variables.get(name))
         footer = _parse(variables.get("footer-background")) or _parse(variables.get("panel"))

@@ -519,7 +519,8 @@ class Reader(VerticalScroll, can_focus=True):
 
         Each tag is one unit, however many words it has: ``#sora ai · #text to video``."""
         parts: list[str | tuple[str, str]] = [(article.title, "bold"), "\n"]
-        parts.append((byline(article), "$text-muted"))
+        # $foreground-muted, not $text-muted: markup drops the "60%" of "auto 60%".
+        parts.append((byline(article), "$foreground-muted"))
         marks = []
         if state.bookmarked:
             marks.append("★ bookmarked")
@@ -531,11 +532,11 @@ class Reader(VerticalScroll, can_focus=True):
             parts.append("\n")
             for n, tag in enumerate(article.tags):
                 if n:
-                    parts.append((" · ", "$text-muted"))
+                    parts.append((" · ", "$foreground-muted"))
                 parts.append((f"#{tag}", "$text-primary"))
         if article.link:
             parts.append("\n")
-            parts.append((article.link, "$text-muted underline"))
+            parts.append((article.link, "$foreground-muted underline"))
         widget = self.query_one("#header", Static)
         widget.update(Content.assemble(*parts))
         widget.display = True
