@@ -26,6 +26,7 @@ from contrast import (
     cells,
     distance,
     find,
+    ink,
     measure,
     ratio,
     row_with,
@@ -70,6 +71,32 @@ async def test_every_theme_reads_at_wcag_aa(tmp_path: Path, batch: list[str]) ->
     assert not failures, "\n".join(failures)
 
 
+async def test_the_search_bar_reads_in_every_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search bar's prompt, the query and its note ("0 found") on the bar's panel."""
+    from aireader.ui.widgets import query_bar
+    from aireader.ui.widgets.query_bar import QueryBar
+
+    monkeypatch.setattr(query_bar, "DEBOUNCE", 0.001)  # (a 0 s timer divides by 0)
+    failures = []
+    async with running(library(tmp_path), tmp_path / "state.sqlite3", (120, 30)) as s:
+        await s.press("slash", *"zzz")
+        for _ in range(3):  # the pause after typing, the search worker, its note
+            await s.app.workers.wait_for_complete()
+            await s.pilot.pause()
+        bar = s.screen.query_one(QueryBar)
+        assert "0 found" in s.text(bar)
+        for theme in THEMES:
+            s.app.theme = theme
+            await s.pilot.pause()
+            drawn = [c for w in (bar, *bar.query("*")) for row in cells(w) for c in ink(row)]
+            low = min(drawn, key=lambda c: ratio(c.fg, c.bg))
+            if ratio(low.fg, low.bg) < TEXT:
+                failures.append(f"{theme}: {low.char!r} {low.fg.hex} on {low.bg.hex}")
+    assert not failures, "\n".join(failures)
+
+
 def cursor_row(s: Any) -> list[tuple[str, str, str]]:
     """The list's row under the cursor as drawn: each cell's character and colours."""
     title = s.articles.current.title
@@ -90,11 +117,10 @@ async def test_a_theme_picked_in_the_palette_repaints_the_list(tmp_path: Path) -
         folder, tmp_path / "state.sqlite3", (120, 30), Settings(theme="textual-dark")
     ) as s:
         before = cursor_row(s)
-        await s.press("ctrl+p", *"theme")
-        await s.pilot.pause(0.2)  # the palette searches as it is typed
-        await s.press("enter", *"textual-light")
-        await s.pilot.pause(0.2)
-        await s.press("enter")
+        for keys in (["ctrl+p", *"theme"], ["enter", *"textual-light"], ["enter"]):
+            await s.press(*keys)
+            await s.app.workers.wait_for_complete()  # the palette searches in a worker
+            await s.pilot.pause()
         assert s.app.theme == "textual-light"
         after = cursor_row(s)
         assert after != before

@@ -10,7 +10,8 @@ its hue) just far enough to reach WCAG AA (4.5:1 for text, 3:1 for borders) on
 every background the app draws it on, and adds the pane border colours, so
 ``app.tcss`` can use theme variables and still be legible in every theme.
 
-ANSI themes are left alone: their colours are the terminal's, unknown here.
+ANSI themes keep their colours (the terminal's, unknown here); only the pane
+borders are named for them.
 """
 
 from __future__ import annotations
@@ -99,58 +100,63 @@ def legible(
     return moved(high)
 
 
-def _parse(value: str | None) -> Color | None:
-    if value is None:
-        return None
+def _parse(value: str | None, *, translucent: bool = False) -> Color | None:
+    """A fixed colour (not "auto 87%", "transparent", an ANSI colour), or None."""
     try:
-        color = Color.parse(value)
+        color = Color.parse(value or "")
     except ColorParseError:
-        return None  # "auto 87%", "transparent" and the like: not a fixed colour
-    return None if color.ansi is not None or color.a < 1 else color
+        return None
+    if color.ansi is not None or (color.a < 1 and not translucent):
+        return None
+    return color
+
+
+def _link(variables: dict[str, str], text: Color, grounds: list[Color]) -> Color:
+    """The theme's link colour; failing one (Textual's default is the text's own
+    colour), the first of its accent, primary and secondary colours that plainly
+    differs from the text, else the one that differs most."""
+    link = _parse(variables.get("link-color"))
+    if link is not None:
+        return legible(link, grounds, TEXT)
+    choices = [c for c in (_parse(variables.get(name)) for name in LINK_FROM) if c]
+    readable = [legible(c, grounds, TEXT) for c in choices]
+    return next(
+        (c for c in readable if difference(c, text) >= DISTINCT),
+        max(readable, key=lambda c: difference(c, text), default=text),
+    )
 
 
 def legible_variables(variables: dict[str, str]) -> dict[str, str]:
-    """``variables`` (Textual's, for the theme in force) with the text colours made
-    legible (``$foreground-muted`` too, at its own opacity); the pane borders: ``$pane-border`` (inactive, as quiet as 3:1
-    allows) and ``$pane-border-focus`` (the accent, at least 3:1); and links in a
-    colour of their own (the first of the accent, primary and secondary colours
-    that plainly differs from the text) rather than the text's."""
-    grounds = [c for c in (_parse(variables.get(name)) for name in BACKGROUNDS) if c]
+    """``variables`` (Textual's, for the theme in force) with:
+
+    - the text colours legible on every background (``$foreground-muted`` made
+      opaque: at 60% opacity no colour reads on a mid-tone bar);
+    - ``$pane-border`` (inactive: as quiet as 3:1 allows) and ``$pane-border-focus``
+      (the accent, at least 3:1), for the panes' borders;
+    - ``$link-color`` a colour of its own, not the text's.
+    """
     out = dict(variables)
+    grounds = [c for c in (_parse(variables.get(name)) for name in BACKGROUNDS) if c]
     if len(grounds) < len(BACKGROUNDS):  # an ANSI theme: the terminal's colours
         out["pane-border"] = "ansi_bright_black"  # grey, on a dark or a light terminal
         out["pane-border-focus"] = variables.get("accent", "ansi_default")
         return out
+    background, surface, panel = grounds
     for name in TEXT_COLOURS:
-        color = _parse(variables.get(name))
-        if color is not None:
+        if (color := _parse(variables.get(name))) is not None:
             alpha = 1.0 if name == "foreground" else SHADE
             out[name] = legible(color, grounds, TEXT, alpha).hex
-    muted = variables.get("foreground-muted", "")
-    try:
-        shade = Color.parse(muted)
-    except ColorParseError:
-        shade = None
-    if shade is not None and shade.ansi is None:  # the theme's text, translucent
-        out["foreground-muted"] = legible(shade, grounds, TEXT, shade.a).with_alpha(shade.a).hex
+    if (shade := _parse(variables.get("foreground-muted"), translucent=True)) is not None:
+        out["foreground-muted"] = legible(surface + shade, grounds, TEXT).hex
+    footer = _parse(variables.get("footer-background")) or panel
     for name in ("footer-foreground", "footer-key-foreground", "footer-description-foreground"):
-        color = _parse(variables.get(name))
-        footer = _parse(variables.get("footer-background")) or _parse(variables.get("panel"))
-        if color is not None and footer is not None:
+        if (color := _parse(variables.get(name))) is not None:
             out[name] = legible(color, [footer], TEXT).hex
-    panes = grounds[:2]  # the screen and the panes, each side of a pane's border
-    quiet = _parse(variables.get("panel-lighten-1")) or grounds[2]
+    quiet = _parse(variables.get("panel-lighten-1")) or panel
     accent = _parse(variables.get("accent")) or quiet
-    out["pane-border"] = legible(quiet, panes, GRAPHIC).hex
-    out["pane-border-focus"] = legible(accent, panes, GRAPHIC).hex
-    text = Color.parse(out["foreground"])
-    link = _parse(variables.get("link-color"))
-    if link is None:  # Textual's default, the text's own colour: links would not show
-        choices = [c for c in (_parse(variables.get(name)) for name in LINK_FROM) if c]
-        legible_choices = [legible(c, grounds, TEXT) for c in choices]
-        link = next(
-            (c for c in legible_choices if difference(c, text) >= DISTINCT),
-            max(legible_choices, key=lambda c: difference(c, text), default=text),
-        )
-    out["link-color"] = out["link-color-hover"] = legible(link, grounds, TEXT).hex
+    out["pane-border"] = legible(quiet, [background, surface], GRAPHIC).hex
+    out["pane-border-focus"] = legible(accent, [background, surface], GRAPHIC).hex
+    out["link-color"] = out["link-color-hover"] = _link(
+        variables, Color.parse(out["foreground"]), grounds
+    ).hex
     return out

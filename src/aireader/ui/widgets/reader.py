@@ -519,7 +519,7 @@ class Reader(VerticalScroll, can_focus=True):
 
         Each tag is one unit, however many words it has: ``#sora ai · #text to video``."""
         parts: list[str | tuple[str, str]] = [(article.title, "bold"), "\n"]
-        # $foreground-muted, not $text-muted: markup drops the "60%" of "auto 60%".
+        # Muted text is $foreground-muted throughout (legible in every theme: ui/palette.py).
         parts.append((byline(article), "$foreground-muted"))
         marks = []
         if state.bookmarked:
