@@ -17,6 +17,7 @@ borders are named for them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from textual.color import BLACK, WHITE, Color, ColorParseError, rgb_to_lab
 
@@ -91,7 +92,7 @@ def legible(
     low, high = 0.0, 1.0
     if worst(moved(high)) < minimum:
         return WHITE if dark else BLACK
-    for _ in range(16):  # to 1/65536 of the way: well under one step of a channel
+    for _ in range(12):  # to 1/4096 of the way: a tenth of a step of L*
         middle = (low + high) / 2
         if worst(moved(middle)) >= minimum:
             high = middle
@@ -126,6 +127,21 @@ def _link(variables: dict[str, str], text: Color, grounds: list[Color]) -> Color
     )
 
 
+INPUTS = (
+    *BACKGROUNDS,
+    *TEXT_COLOURS,
+    *LINK_FROM,
+    "foreground-muted",
+    "footer-background",
+    "footer-foreground",
+    "footer-key-foreground",
+    "footer-description-foreground",
+    "panel-lighten-1",
+    "link-color",
+)
+"""The variables :func:`legible_variables` reads."""
+
+
 def legible_variables(variables: dict[str, str]) -> dict[str, str]:
     """``variables`` (Textual's, for the theme in force) with:
 
@@ -135,7 +151,15 @@ def legible_variables(variables: dict[str, str]) -> dict[str, str]:
       (the accent, at least 3:1), for the panes' borders;
     - ``$link-color`` a colour of its own, not the text's.
     """
-    out = dict(variables)
+    return {**variables, **_changes(tuple((name, variables.get(name)) for name in INPUTS))}
+
+
+@lru_cache(maxsize=64)
+def _changes(inputs: tuple[tuple[str, str | None], ...]) -> dict[str, str]:
+    """The variables :func:`legible_variables` changes, from the theme's ``inputs``
+    (name, value): worked out once for each theme."""
+    variables = {name: value for name, value in inputs if value is not None}
+    out: dict[str, str] = {}
     grounds = [c for c in (_parse(variables.get(name)) for name in BACKGROUNDS) if c]
     if len(grounds) < len(BACKGROUNDS):  # an ANSI theme: the terminal's colours
         out["pane-border"] = "ansi_bright_black"  # grey, on a dark or a light terminal
