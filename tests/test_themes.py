@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.color import Color
-from textual.theme import BUILTIN_THEMES
 
 from aireader.core.config import Settings
 from aireader.ui.palette import contrast, legible
@@ -36,9 +35,10 @@ from contrast import (
 from term import Term
 from test_app import running
 
-THEMES = sorted(App().available_themes)
-LIGHT = [name for name in THEMES if not BUILTIN_THEMES[name].dark]
-DARK = [name for name in THEMES if BUILTIN_THEMES[name].dark]
+AVAILABLE = App().available_themes
+THEMES = sorted(AVAILABLE)
+LIGHT = [name for name in THEMES if not AVAILABLE[name].dark]
+DARK = [name for name in THEMES if AVAILABLE[name].dark]
 
 EXEMPT = {
     ("ansi-dark", "reader: code block"): "a dim comment, dimmed by the terminal",
