@@ -133,6 +133,14 @@ class ReaderApp(App[None]):
         if wanted != self.theme:  # setting it refreshes every style: not for nothing
             self.theme = wanted
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, its text colours made legible (see ``ui/palette``)."""
+        from aireader.ui.palette import legible_variables
+
+        variables = legible_variables(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
     def _main_screen_of(
         self, folder: Path, open_path: Path | None = None
     ) -> Callable[[], MainScreen]:

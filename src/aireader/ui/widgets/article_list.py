@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -133,6 +134,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: Sequence[int] = ()
         self._state: Callable[[Article], ArticleState] = lambda _: UNTOUCHED
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._palette: dict[tuple[bool, bool], dict[str, Style]] = {}
+        """The rows' styles as drawn, by (under the cursor, focused): see :meth:`_styles`."""
         self._generation = 0
         self.empty_message = "Loading…"
         self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
@@ -273,14 +276,68 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """The styles changed (a theme was picked, focus moved): redraw every row with them."""
+        super().notify_style_update()
+        self._palette.clear()
+        self.refresh_rows()
+
+    def _ink(self, name: str, background: Color) -> Style:
+        """Component ``name``'s colour, background and text style, as drawn on ``background``.
+
+        A theme's text colours are often ``auto`` (``$text`` is "auto 87%": black or
+        white, whichever reads on what is under it) or translucent (``$accent 40%``):
+        both are resolved here against the row's real background. (A component's own
+        rich style resolves them against nothing, and draws white on a light theme.)
+        """
+        styles = self.get_component_styles(name)
+        bgcolor = background
+        if styles.has_rule("background"):
+            bgcolor = background + styles.background
+        color = None
+        if styles.has_rule("color"):
+            ink = styles.color
+            if styles.auto_color:
+                ink = bgcolor.get_contrast_text(ink.a)
+            color = (bgcolor + ink).rich_color
+        text_style = styles.text_style
+        bg = bgcolor.rich_color if styles.has_rule("background") else None
+        return Style(color=color, bgcolor=bg) + text_style
+
+    def _styles(self, cursor: bool) -> dict[str, Style]:
+        """The row's style (``row``) and each part's, for a row under the cursor or not."""
+        key = (cursor, self.has_focus)
+        found = self._palette.get(key)
+        if found is not None:
+            return found
+        background = self.background_colors[1]
+        row = self.rich_style
+        over = Style()
+        if cursor:
+            name = "article-list--cursor" if self.has_focus else "article-list--cursor-blur"
+            row += self._ink(name, background)
+            styles = self.get_component_styles(name)
+            if styles.has_rule("background"):
+                background = background + styles.background
+            if styles.has_rule("color"):  # the cursor row in the cursor's colour
+                over = Style(color=row.color)
+        found = {"row": row}
+        for part in ("unread", "read", "meta", "mark", "bookmark", "match"):
+            found[part] = self._ink(f"article-list--{part}", background)
+        for part in ("unread", "read", "meta", "mark", "bookmark"):
+            found[part] += over
+        self._palette[key] = found
+        return found
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # Drawn to the left of the scrollbar, so the row's last cell (a space) shows
+        # as a gap between the date and the scrollbar.
+        width = self.scrollable_content_region.width
         row = y + int(self.scroll_offset.y)
         if not self._rows:
             if y == 0:
-                style = self.rich_style + self.get_component_rich_style(
-                    "article-list--meta", partial=True
-                )
+                styles = self._styles(cursor=False)
+                style = styles["row"] + styles["meta"]
                 return Strip([Segment(f" {self.empty_message}", style)]).adjust_cell_length(
                     width, self.rich_style
                 )
@@ -298,14 +355,9 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, article: Article, state: ArticleState, width: int, cursor: bool) -> Strip:
-        base = self.rich_style
-
-        # Partial styles: the row's background (cursor or not) shows through.
-        def part(name: str) -> Style:
-            return self.get_component_rich_style(f"article-list--{name}", partial=True)
-
-        title_style = part("read" if state.read else "unread")
-        meta_style, mark, bookmark = part("meta"), part("mark"), part("bookmark")
+        styles = self._styles(cursor)
+        title_style = styles["read" if state.read else "unread"]
+        meta_style, mark, bookmark = styles["meta"], styles["mark"], styles["bookmark"]
 
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(" ")
@@ -342,16 +394,13 @@ class ArticleList(ScrollView, can_focus=True):
         right.append_text(date)
         title = Text(article.title, style=title_style, no_wrap=True, overflow="ellipsis")
         if self.highlighter is not None:
-            match = part("match")
+            match = styles["match"]
             for start, end in self.highlighter(article.title):
                 title.stylize(match, start, end)
         title.truncate(room, overflow="ellipsis", pad=True)
         line = Text.assemble(left, title, " ", right, no_wrap=True)
         line.truncate(width, pad=True)
-        style = base
-        if cursor:
-            focus = "article-list--cursor" if self.has_focus else "article-list--cursor-blur"
-            style = base + self.get_component_rich_style(focus)
+        style = styles["row"]
         segments = [
             Segment(seg.text, style + seg.style if seg.style else style)
             for seg in line.render(self.app.console)

@@ -329,6 +329,10 @@ class ArticleText(Widget):
     def line_count(self) -> int:
         return len(self._lines)
 
+    def lines_text(self) -> list[str]:
+        """Every line's text, top to bottom."""
+        return [line.text for line in self._lines]
+
     def line_text(self, y: int) -> str:
         return self._lines[y].text if 0 <= y < len(self._lines) else ""
 
@@ -343,7 +347,10 @@ class ArticleText(Widget):
                 if spans:
                     name = "article-text--current" if y == self._current else "article-text--match"
                     line = highlight_strip(line, spans, self.get_component_rich_style(name))
-            return line.adjust_cell_length(self.size.width, self.rich_style)
+            # The pane's colours under the text's own: a segment Rich left plain
+            # would otherwise be drawn in the terminal's colours, not the theme's.
+            base = self.rich_style
+            return line.apply_style(base).adjust_cell_length(self.size.width, base)
         return Strip.blank(self.size.width, self.rich_style)
 
     def on_click(self, event: events.Click) -> None:

@@ -98,7 +98,7 @@ class KeyBar(Widget, can_focus=False):
         if palette is not None:
             key, binding, enabled = palette
             item = self._item(binding, enabled, lead="")
-            right = Text("▏", style="dim") + item
+            right = Text.assemble(("▏", "dim"), item)  # the bar dim, not the key
             keys.append((width - item.cell_len, width, key, binding))
         line = Text(no_wrap=True, overflow="crop")
         room = width - right.cell_len

@@ -13,6 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Static
@@ -80,6 +81,9 @@ def _parse_head(article: Article, root: Path) -> Article | Skipped:
         head = head[: cut + 1]  # not in the middle of a character
     return parse_bytes(head, article.path, article.relpath, mtime=article.mtime, derive=False)
 
+
+TALL = 20
+"""Rows of the reading pane from which its header also shows the source link."""
 
 FIRST_PIECE = 2_500
 """Characters in the first piece rendered: on screen a few milliseconds after Enter."""
@@ -175,6 +179,8 @@ class Reader(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self._root = Path()
+        self._state = ArticleState()
+        """The state the header shows (bookmarked or not)."""
         self._rendered: tuple[int, str] = (0, "")
         """The width and theme the text on screen was rendered for."""
         self.raw = False
@@ -364,6 +370,8 @@ class Reader(VerticalScroll, can_focus=True):
 
     def on_resize(self) -> None:
         """The text was rendered for one width: render it again for the new one."""
+        if self.article is not None:
+            self.show_header(self.article)  # the source link shows on a tall pane only
         if self._prepared is not None and self._rendered[0] != self._width():
             self._render_again()
 
@@ -394,14 +402,15 @@ class Reader(VerticalScroll, can_focus=True):
             return
         self.extract_shown = chosen
         box = self.query_one("#extract", Static)
-        text = Text()
-        text.append("In short", "bold")
-        text.append("  (sentences from the article; s hides this)\n", "dim")
+        parts: list[tuple[str, str]] = [
+            ("In short", "bold"),
+            ("  (sentences from the article; s hides this)\n", "$foreground-muted"),
+        ]
         if chosen:
-            text.append("\n".join(f"▸ {neutralise_line(s)}" for s in chosen), "italic")
+            parts.append(("\n".join(f"▸ {neutralise_line(s)}" for s in chosen), "italic"))
         else:
-            text.append("Too short to take sentences from.", "italic dim")
-        box.update(text)
+            parts.append(("Too short to take sentences from.", "italic $foreground-muted"))
+        box.update(Content.assemble(*parts))
         box.display = True
 
     def _resume_position(self, article: Article, tries: int = 20) -> None:
@@ -530,24 +539,32 @@ class Reader(VerticalScroll, can_focus=True):
         else:
             self.notify(f"Not opening {href[:80]!r}: only web links are opened.", timeout=4)
 
-    def show_header(self, article: Article, state: ArticleState) -> None:
-        header = Text()
-        header.append(article.title, "bold")
-        header.append("\n")
-        header.append(byline(article), "dim")
+    def show_header(self, article: Article, state: ArticleState | None = None) -> None:
+        """The title, the byline, the tags and the source link, in the theme's colours.
+
+        Each tag is one unit, however many words it has: ``#sora ai · #text to video``."""
+        if state is None:
+            state = self._state
+        self._state = state
+        parts: list[str | tuple[str, str]] = [(article.title, "bold"), "\n"]
+        # Muted text is $foreground-muted throughout (legible in every theme: ui/palette.py).
+        parts.append((byline(article), "$foreground-muted"))
         marks = []
         if state.bookmarked:
             marks.append("★ bookmarked")
         if article.draft:
             marks.append("draft")
         if marks:
-            header.append(" · " + " · ".join(marks), "bold")
-        if article.tags:
-            header.append("\n")
-            header.append("  ".join(f"#{tag}" for tag in article.tags), "italic")
-        if article.link:
-            header.append("\n")
-            header.append(article.link, "dim underline")
+            parts.append((" · " + " · ".join(marks), "bold"))
+        if article.tags:  # on the byline's line: the text starts sooner on a short pane
+            parts.append(("  ", ""))
+            for n, tag in enumerate(article.tags):
+                if n:
+                    parts.append((" · ", "$foreground-muted"))
+                parts.append((f"#{tag}", "$text-primary"))
+        if article.link and self.size.height >= TALL:  # o opens it, y copies it, l lists it
+            parts.append("\n")
+            parts.append((article.link, "$foreground-muted underline"))
         widget = self.query_one("#header", Static)
-        widget.update(header)
+        widget.update(Content.assemble(*parts))
         widget.display = True

@@ -62,13 +62,15 @@ def _number(value: int | str | None) -> str:
 
 def _prompt(entry: _Entry, width: int, unread_width: int, total_width: int) -> Text:
     """``name  unread/total`` on one line of ``width`` cells, the counts in columns
-    shared by every line: the unread count (bold; a dim 0 when none), a slash, the
-    total. A view without an unread count (Unread, Bookmarked) leaves its column blank."""
+    shared by every line: the unread count (bold; a plain 0 when none), a slash, the
+    total. A view without an unread count (Unread, Bookmarked) leaves its column blank.
+    (No "dim": Rich's dim blends toward the background and falls under 4.5:1 in the
+    light themes; a count that is not bold reads as the quieter one.)"""
     if entry.unread is None:
         counts = Text(" " * (unread_width + 1))
     else:
-        style = "bold" if entry.unread else "dim"
-        counts = Text.assemble((_number(entry.unread).rjust(unread_width), style), ("/", "dim"))
+        style = "bold" if entry.unread else ""
+        counts = Text.assemble((_number(entry.unread).rjust(unread_width), style), "/")
     counts.append(_number(entry.total).rjust(total_width))
     label = Text(entry.name, no_wrap=True, overflow="ellipsis")
     label.truncate(max(1, width - counts.cell_len - 1), overflow="ellipsis", pad=True)
@@ -77,7 +79,7 @@ def _prompt(entry: _Entry, width: int, unread_width: int, total_width: int) -> T
 
 def _heading(text: str, width: int) -> Text:
     """A group's heading, on one line however narrow the sidebar."""
-    heading = Text(text, style="dim italic", no_wrap=True, overflow="ellipsis")
+    heading = Text(text, style="italic", no_wrap=True, overflow="ellipsis")
     heading.truncate(width, overflow="ellipsis")
     return heading
 
