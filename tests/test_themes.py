@@ -241,3 +241,43 @@ def test_legible_keeps_a_readable_colour_and_moves_an_unreadable_one_just_enough
     light = Color.parse("#d8d8d8")
     orange = legible(Color.parse("#ffa62b"), [light], 3.0)  # textual-light's accent
     assert contrast(orange, light) >= 3.0 and orange.r > orange.b  # still orange
+
+
+async def test_the_quiet_text_of_the_pop_ups_reads_in_every_theme(tmp_path: Path) -> None:
+    """The help's action names, a link's address in the links list and the skipped
+    file's reason are quieter than the text around them, and still 4.5:1 (Rich's dim
+    blended them below that in light themes)."""
+    from aireader.ui.screens.help import HelpScreen
+    from aireader.ui.screens.links import LinksScreen
+    from aireader.ui.screens.skipped import SkippedScreen
+
+    folder = library(tmp_path)
+    (folder / "broken.md").write_text("---\ntitle: [never closed\n---\n\nNo.\n", encoding="utf-8")
+    failures: list[str] = []
+    async with running(folder, tmp_path / "state.sqlite3", (120, 40)) as s:
+        for theme in THEMES:
+            s.app.theme = theme
+            await s.pilot.pause()
+            quiet: dict[str, list[Any]] = {}
+            await s.press("question_mark")
+            assert isinstance(s.app.screen, HelpScreen)
+            grid = [row for widget in s.app.screen.query("Static") for row in cells(widget)]
+            quiet["help: name in [keys]"] = find(grid, "toggle_read")
+            await s.press("escape", "l")
+            await s.app.workers.wait_for_complete()
+            await s.pilot.pause()
+            assert isinstance(s.app.screen, LinksScreen)
+            grid = cells(s.app.screen.query_one("OptionList"))
+            quiet["links: address"] = find(grid, "https://example.com/source")
+            await s.press("escape", "exclamation_mark")
+            assert isinstance(s.app.screen, SkippedScreen)
+            grid = cells(s.app.screen.query_one("OptionList"))
+            quiet["skipped: reason"] = find(grid, "broken YAML")
+            await s.press("escape")
+            for element, found in quiet.items():
+                shown = ink(found)
+                if not shown:
+                    failures.append(f"{theme}: {element} not found")
+                elif (worst := min(ratio(c.fg, c.bg) for c in shown)) < TEXT:
+                    failures.append(f"{theme}: {element} {worst:.2f} < {TEXT}")
+    assert not failures, "\n".join(failures)

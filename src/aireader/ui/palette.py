@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rich.style import Style
 from textual.color import BLACK, WHITE, Color, ColorParseError, rgb_to_lab
 
 TEXT = 4.6
@@ -184,3 +185,13 @@ def _changes(inputs: tuple[tuple[str, str | None], ...]) -> dict[str, str]:
         variables, Color.parse(out["foreground"]), grounds
     ).hex
     return out
+
+
+def muted_style(variables: dict[str, str]) -> Style:
+    """The Rich style of quiet text in pop-ups: ``$foreground-muted``, legible.
+
+    Rich's ``dim`` would blend the text toward the background, below 4.5:1 in
+    several themes. An ANSI theme (the terminal's own colours) has no colour to
+    spare for it: the text is left as it is."""
+    colour = variables.get("foreground-muted")
+    return Style(color=colour) if colour and colour.startswith("#") else Style()

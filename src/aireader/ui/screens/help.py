@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -13,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.keys import key_to_character
 from textual.widgets import Static
 
+from aireader.ui.palette import muted_style
 from aireader.ui.screens.popup import Popup
 
 KEY_NAMES = {
@@ -54,7 +56,11 @@ NAMES_APART = 90
 """Cells the table needs to give the names in [keys] a column of their own."""
 
 
-def key_table(keymap: dict[str, str] | None = None, width: int = NAMES_APART) -> Table:
+def key_table(
+    keymap: dict[str, str] | None = None,
+    width: int = NAMES_APART,
+    muted: Style | str = "dim",
+) -> Table:
     """The key map as a table, built from the bindings the widgets declare.
 
     Narrower than :data:`NAMES_APART`, each action's name in [keys] follows what
@@ -71,7 +77,7 @@ def key_table(keymap: dict[str, str] | None = None, width: int = NAMES_APART) ->
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     if apart:
-        table.add_column(style="dim", no_wrap=True)
+        table.add_column(style=muted, no_wrap=True)
     sections = [
         ("Anywhere", MainScreen.BINDINGS),
         ("Article list", ArticleList.BINDINGS),
@@ -85,7 +91,7 @@ def key_table(keymap: dict[str, str] | None = None, width: int = NAMES_APART) ->
         if apart:
             table.add_row(heading, "", Text("name in [keys]" if first else ""))
         else:
-            table.add_row(heading, Text("(name in [keys])", style="dim") if first else "")
+            table.add_row(heading, Text("(name in [keys])", style=muted) if first else "")
         first = False
         for binding in bindings:
             if isinstance(binding, Binding):
@@ -99,7 +105,7 @@ def key_table(keymap: dict[str, str] | None = None, width: int = NAMES_APART) ->
                     table.add_row(_keys(binding, keymap), does, name)
                 else:
                     if name:
-                        does.append(f" ({name})", "dim")
+                        does.append(f" ({name})", muted)
                     table.add_row(_keys(binding, keymap), does)
         table.add_row("", "")
     table.add_row("Tab / Shift+Tab", "next / previous pane")
@@ -137,7 +143,11 @@ class HelpScreen(Popup[None]):
     def _table(self, screen_width: int) -> Table:
         # The room inside the box: less its border and padding (the app.tcss sizes).
         inside = min(screen_width, 100) - 6
-        return key_table(getattr(self.app, "keymap_in_force", {}), inside)
+        return key_table(
+            getattr(self.app, "keymap_in_force", {}),
+            inside,
+            muted_style(self.app.theme_variables),
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         # (Popup's own handler runs too: Textual calls each class's in turn.)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -22,22 +23,23 @@ from textual.widgets.option_list import Option
 
 from aireader.core.article import Article, Format
 from aireader.core.links import Link, links
+from aireader.ui.palette import muted_style
 from aireader.ui.screens.popup import Popup
 
 NUMBER_PAUSE = 0.8
 """Seconds to wait for a second digit of a link number."""
 
 
-def link_label(number: int, link: Link) -> Text:
+def link_label(number: int, link: Link, muted: Style | str = "dim") -> Text:
     """``3  image: a chart · https://example.com/chart.png``."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append(f"{number:>3}  ", "bold")
     if link.image:
         label.append("image: ", "italic")
     if link.text:
-        label.append(link.text)
-        label.append(" · ", "dim")
-    label.append(link.url, "dim" if link.text else "")
+        label.append(link.text, "bold")
+        label.append(" · ", muted)
+    label.append(link.url)  # plain: a quiet colour falls under 4.5:1 on the highlight
     return label
 
 
@@ -102,7 +104,10 @@ class LinksScreen(ListModal[None]):
             return
         self.query_one("#links-none").display = False
         options = self.query_one(OptionList)
-        options.add_options(Option(link_label(n, link)) for n, link in enumerate(found, 1))
+        options.add_options(
+            Option(link_label(n, link, muted_style(self.app.theme_variables)))
+            for n, link in enumerate(found, 1)
+        )
         options.display = True
         options.highlighted = 0
         options.focus()

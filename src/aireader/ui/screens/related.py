@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,10 +16,13 @@ from textual.widgets.option_list import Option
 
 from aireader.core.article import Article
 from aireader.core.text import neutralise_line
+from aireader.ui.palette import muted_style
 from aireader.ui.screens.links import ListModal
 
 
-def related_label(number: int, article: Article, shared: Sequence[str]) -> Table:
+def related_label(
+    number: int, article: Article, shared: Sequence[str], muted: Style | str = "dim"
+) -> Table:
     """The title after its number, and under it what it shares with the one being
     read: ``2024-04-20 · sora, openai``; a long title wraps under itself."""
     body = Text(neutralise_line(article.title))
@@ -27,7 +31,7 @@ def related_label(number: int, article: Article, shared: Sequence[str]) -> Table
         about.append(neutralise_line(", ".join(shared)))
     if about:
         body.append("\n")
-        body.append(" · ".join(about), "dim")
+        body.append(" · ".join(about), muted)
     label = Table.grid(padding=(0, 2))
     label.add_column(justify="right", style="bold", no_wrap=True)
     label.add_column(ratio=1)
@@ -62,7 +66,11 @@ class RelatedScreen(ListModal[Article | None]):
             else:
                 yield OptionList(
                     *(
-                        Option(related_label(n, a, self._shared(a)))
+                        Option(
+                            related_label(
+                                n, a, self._shared(a), muted_style(self.app.theme_variables)
+                            )
+                        )
                         for n, a in enumerate(self.found, 1)
                     ),
                     id="related-list",

@@ -20,10 +20,11 @@ from aireader.ui.screens.links import ListModal
 
 
 def skipped_label(skipped: Skipped) -> Group:
-    """The file, and under it why it was skipped, whole (wrapped, never cut)."""
+    """The file, and under it why it was skipped, whole (wrapped, never cut). The
+    reason is what the window is for: plain text, legible under the highlight too."""
     return Group(
         Text(neutralise_line(skipped.relpath), style="bold"),
-        Padding(Text(neutralise_line(skipped.reason), style="dim"), (0, 0, 0, 2)),
+        Padding(Text(neutralise_line(skipped.reason)), (0, 0, 0, 2)),
     )
 
 
@@ -48,7 +49,8 @@ class SkippedScreen(ListModal[None]):
                 yield Static("Every file in the folder was loaded.", id="skipped-none")
             else:
                 yield OptionList(
-                    *(Option(skipped_label(s)) for s in self.skipped), id="skipped-list"
+                    *(Option(skipped_label(s)) for s in self.skipped),
+                    id="skipped-list",
                 )
 
     def on_mount(self) -> None:
