@@ -172,6 +172,25 @@ class Term:
                 return x, y
         raise AssertionError(f"{needle!r} is not on screen:\n{self.text()}")
 
+    def box(self, title: str) -> tuple[int, int, int, int]:
+        """The pane whose top border carries ``title`` (round, or heavy when it has
+        the focus): (left, top, right, bottom), inclusive."""
+        for corner, edge in (("╭─ ", "╮"), ("┏━ ", "┓")):
+            for y, line in enumerate(self.screen.display):
+                x = line.find(corner + title)
+                if x >= 0:
+                    right = line.index(edge, x)
+                    bottoms = "╰┗"
+                    lines = self.lines()
+                    bottom = next(r for r in range(y + 1, len(lines)) if lines[r][x] in bottoms)
+                    return x, y, right, bottom
+        raise AssertionError(f"no pane titled {title!r} on screen:\n{self.text()}")
+
+    def inside(self, title: str) -> list[str]:
+        """The rows inside the pane titled ``title``, without its borders."""
+        left, top, right, bottom = self.box(title)
+        return [line[left + 1 : right] for line in self.lines()[top + 1 : bottom]]
+
     def cell(self, x: int, y: int) -> pyte.screens.Char:
         return self.screen.buffer[y][x]
 

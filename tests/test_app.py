@@ -616,7 +616,7 @@ async def test_z_zooms_the_focused_pane_and_back(start: Start) -> None:
         assert zoomed(s) == "articles"
         assert s.articles.region.size == (s.app.size.width, s.app.size.height - 1)
         row = s.row(ALPHA)  # the whole row shows, up to the right border
-        assert short_date(s.article(ALPHA)) in row and row.endswith("│")
+        assert short_date(s.article(ALPHA)) in row and row.endswith("┃")  # focused: heavy
         shown = s.text()
         assert "Pick an article" not in shown and "Bookmarked" not in shown
         await s.press("z")

@@ -105,11 +105,7 @@ def test_a_click_in_the_scrolled_list_opens_the_row_clicked(stories: Path, tmp_p
 
 def box(term: Term, title: str) -> tuple[int, int, int, int]:
     """The box whose top border carries ``title``: (left, top, right, bottom), inclusive."""
-    x, y = term.find(f"╭─ {title}")
-    lines = term.lines()
-    right = lines[y].index("╮", x)
-    bottom = next(r for r in range(y + 1, len(lines)) if lines[r][x] == "╰")
-    return x, y, right, bottom
+    return term.box(title)
 
 
 def test_at_80x24_the_sidebar_waits_for_t_and_shows_tags_whole(seeds: Path, tmp_path: Path) -> None:

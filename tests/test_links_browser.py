@@ -140,7 +140,7 @@ def flat(term: Term) -> str:
     """The screen as one line without box drawing, so a notice wrapped over lines
     reads whole."""
     text = " ".join(term.lines())
-    return " ".join(text.translate({ord(c): " " for c in "▌▏│╭╮╰╯─"}).split())
+    return " ".join(text.translate({ord(c): " " for c in "▌▏│╭╮╰╯─┃┏┓┗┛━"}).split())
 
 
 @pty_only

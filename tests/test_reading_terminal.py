@@ -24,15 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 def _pane_rows(term: Term, marker: str) -> list[str]:
     """The rows of the pane whose top border holds ``marker``, between its borders."""
-    x, top = term.find(marker)
-    left = term.lines()[top].rfind("╭", 0, x)
-    rows = []
-    for line in term.lines()[top + 1 :]:
-        if line[left] == "╰":
-            break
-        right = line.index("│", left + 1)
-        rows.append(line[left + 1 : right])
-    return rows
+    return term.inside(marker)
 
 
 def _body_text(path: Path) -> str:

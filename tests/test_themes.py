@@ -165,7 +165,7 @@ def test_a_light_theme_in_a_real_terminal(tmp_path: Path) -> None:
         cursor = term_cells(t, "Sampler of every block")
         assert worst(cursor) >= TEXT
         screen_bg = colour(t.cell(0, t.height - 1).bg, "000000")  # the footer's
-        x, y = t.find("╭─ All")
+        x, y, _, _ = t.box("All")
         border = t.cell(x, y)
         assert ratio(colour(border.fg, "ffffff"), colour(border.bg, "000000")) >= GRAPHIC
         t.press("enter")

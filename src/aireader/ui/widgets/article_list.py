@@ -29,6 +29,7 @@ from aireader.core.article import Article, DateSource
 from aireader.core.store import UNTOUCHED, ArticleState
 
 UNREAD_MARK, BOOKMARK_MARK = "●", "★"
+CURSOR_MARK = "▌"
 
 
 def short_date(article: Article, now: datetime | None = None, fmt: str = "%b %d") -> str:
@@ -360,7 +361,9 @@ class ArticleList(ScrollView, can_focus=True):
         meta_style, mark, bookmark = styles["meta"], styles["mark"], styles["bookmark"]
 
         left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(" ")
+        # The cursor row is marked in the text too, not only in colour: it shows
+        # with NO_COLOR, on a monochrome terminal and in a screen capture.
+        left.append(CURSOR_MARK if cursor else " ", mark)
         left.append(UNREAD_MARK if not state.read else " ", mark)
         left.append(BOOKMARK_MARK if state.bookmarked else " ", bookmark)
         left.append(" ")

@@ -444,25 +444,27 @@ class Reader(VerticalScroll, can_focus=True):
             if position is not None:
                 self.post_message(self.Moved(self.article, position))
 
-    # -- scrolling: a page key moves at once ------------------------------------
+    # -- scrolling: a key moves at once (no animation, not deferred to the next frame)
 
     def page_down(self) -> None:
-        self.scroll_page_down(animate=False)
+        page = self.scrollable_content_region.height
+        self.scroll_to(y=self.scroll_y + page, animate=False, immediate=True)
 
     def page_up(self) -> None:
-        self.scroll_page_up(animate=False)
+        page = self.scrollable_content_region.height
+        self.scroll_to(y=self.scroll_y - page, animate=False, immediate=True)
 
     def action_scroll_home(self) -> None:
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)
 
     def action_scroll_end(self) -> None:
-        self.scroll_end(animate=False)
+        self.scroll_end(animate=False, immediate=True)
 
     def action_scroll_down(self) -> None:
-        self.scroll_down(animate=False)
+        self.scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.scroll_up(animate=False)
+        self.scroll_up(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
         self.page_down()
