@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit
 
 from aireader import __version__, paths
 from aireader.core import config
-from aireader.core.article import Article, Skipped
+from aireader.core.article import Article, Skipped, title_key
 from aireader.core.config import Settings
 from aireader.core.library import NotAFolder, check_folder
 from aireader.core.store import UNTOUCHED, ArticleState, StateFileError, Store, StoreError
@@ -979,7 +979,7 @@ def _ordered(found: _Found, query: Query | None, sort: str) -> list[int]:
     if sort == "oldest":
         return newest[::-1]
     if sort == "title":
-        return sorted(newest, key=lambda i: articles[i].title.casefold())
+        return sorted(newest, key=lambda i: title_key(articles[i].title))
     return newest
 
 
