@@ -34,6 +34,8 @@ class DateSource(StrEnum):
 
     FRONT_MATTER = "front matter"
     FILENAME = "filename"
+    TEXT = "text"
+    """A "Published:", "Last modified:" or "Released on …" line of the page's own text."""
     MTIME = "mtime"
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 SCHEMA = 6
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
 BATCH = 1000

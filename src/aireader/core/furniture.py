@@ -1,0 +1,483 @@
+"""Page furniture in scraped text: what a reader of news leaves out, and what it keeps.
+
+Text saved from a web page carries the page around the article: a ticker and a
+byline above it; "Post a Comment", "Visited 2 times", "Tags: , Last modified: …"
+and "Close Search Window" below it; "image" and "Photo: Reuters" where pictures
+were; heading marks (``###``) left in the middle of sentences. :func:`clean`
+takes them out, conservatively:
+
+- at the head and the tail only: lines that are page furniture (labels such as
+  "Share this" or "Leave a comment", counters, tag and category lines, a byline
+  that is only a clock time, cookie and comment-form notices, a "Related posts"
+  list), copies of the title, and the short lines above a copy of the title;
+- anywhere: a line that is nothing but a placeholder ("image", "Advertisement"),
+  a photo credit ("Photo: Reuters") or a rewriting tool's label ("Revised Text:");
+- a ``###`` between words (the words stay), and a first paragraph that the next
+  few repeat word for word (a standfirst printed twice: the later copy stays).
+
+Nothing that reads as a sentence is dropped, except the few notices named above
+at the head or tail. A "Published:", "Last modified:" or "Released on …" line
+among the furniture gives the article its date when nothing better does.
+
+The work is linear in the text and nearly free for an article with no furniture:
+the head and the tail are read line by line (a few dozen lines at most), the
+rest only where one search over the whole text finds a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aireader.core.article import ArticleDate, cjk_count
+from aireader.core.dates import parse_date
+from aireader.core.record import Record
+
+SCAN_LINES = 40
+"""Non-blank lines read at the head, and at the tail, for furniture."""
+SENTENCE_WORDS = 7
+"""A line of this many words that ends like a sentence is the article's, never furniture."""
+DEK_BLOCKS = 8
+"""Paragraphs after the first searched for a copy of it."""
+DEK_MIN_CHARS = 80
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+)$")
+# A link's text holds no brackets and its target at most one level of parentheses:
+# each attempt then stops at the next bracket or parenthesis, so a line of
+# thousands of "[" or "[](" costs linear time, not quadratic.
+_MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+_EDGE_PUNCTUATION = " \t.:|·•-–—›»«‹"
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", '"', "”", "'", "’", ")")
+"""How a sentence may end (a closing quote or parenthesis after its stop counts too:
+a line that ends with one is never taken for a short label)."""
+
+# -- what furniture is -------------------------------------------------------------------
+
+_LABELS = frozenset(
+    """
+    ticker|breaking news|menu|main menu|toggle menu|navigation|toggle navigation|home|
+    search|search for|close|close search window|skip to content|skip to main content|
+    jump to|back to top|scroll to top|go to top|share|share this|share this article|
+    share this post|share this story|share on facebook|share on twitter|share on x|
+    share on linkedin|share via email|tweet|facebook|twitter|linkedin|whatsapp|
+    pinterest|reddit|telegram|email|e-mail|print|copy link|like this|like|loading|
+    like loading|comments|comment|no comments|no comments yet|post a comment|
+    add a comment|leave a comment|leave a reply|leave a reply cancel reply|cancel reply|
+    join the conversation|related|related posts|related articles|related stories|
+    related news|you may also like|you might also like|more stories|more news|
+    recommended|recommended for you|popular posts|most popular|most read|trending|
+    trending now|latest news|latest posts|recent posts|read more|read next|also read|
+    continue reading|newsletter|sign up|subscribe|subscribe now|sign in|log in|login|
+    previous|next|previous post|next post|previous article|next article|older post|
+    newer post|tags|categories|filed under|posted in|advertisement|sponsored|accept|
+    accept all|reject all|cookie settings|manage cookies|got it|report an error
+    """.replace("\n", "")
+    .replace(" |", "|")
+    .replace("| ", "|")
+    .strip()
+    .split("|")
+)
+"""Whole lines that are a page's, not an article's (compared casefolded, edge
+punctuation off): navigation, sharing, comments, subscriptions, cookie buttons."""
+
+_SECTIONS = frozenset(
+    """
+    related|related posts|related articles|related stories|related news|
+    you may also like|you might also like|more stories|more news|recommended|
+    recommended for you|popular posts|most popular|most read|trending|trending now|
+    latest news|latest posts|recent posts|read more|read next|also read
+    """.replace("\n", "")
+    .replace(" |", "|")
+    .replace("| ", "|")
+    .strip()
+    .split("|")
+)
+"""Headings of a list of other articles, which with the list is the tail's."""
+
+_FURNITURE = re.compile(
+    r"""
+    ^(?:
+        \d+\s+(?:comments?|responses?|replies|shares?|views?|likes?)
+      | comments?\s*\(\d+\)
+      | visited\s+\d+\s+times?(?:\s*,\s*\d+\s+visits?(?:\(s\))?\s+today)?
+      | \d+\s+visits?(?:\(s\))?\s+today
+      | (?:tags?|categories|category|filed\s+under|posted\s+in|topics)\s*:.*
+      | share\s+(?:this|on|via)\b.*
+      | click\s+to\s+(?:share|print|email)\b.*
+      | (?:©|\(c\)|copyright\s+(?:©\s*)?\d{4}).*
+      | \d+/[\w-]+(?:/[\w-]+)+              # a widget's path: 6/recent/ticker-posts
+    )$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+"""Counters, tag and category lines, share buttons, copyright lines, widget paths."""
+
+_NOTICE = re.compile(
+    r"""
+    \b(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b
+  | \baccept\s+(?:all\s+)?cookies\b
+  | \bcookie\s+(?:policy|settings|preferences|consent)\b
+  | \byour\s+email\s+address\s+will\s+not\s+be\s+published\b
+  | \brequired\s+fields\s+are\s+marked\b
+  | \bsave\s+my\s+name,\s+email,\s+and\s+website\b
+  | \byou\s+must\s+be\s+logged\s+in\s+to\s+post\s+a\s+comment\b
+  | \bcomments\s+are\s+closed\b
+  | \ball\s+rights\s+reserved\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+"""Notices that are sentences but the site's: cookies, the comment form, copyright."""
+
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*[ap]\.?m\b\.?", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|written\s+by|posted\s+by|por|escrito\s+por)\s", re.IGNORECASE)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_LINE = re.compile(
+    r"(?:^|[,|·•]\s*)"
+    r"(?P<label>first\s+published|published|posted|released|last\s+modified|last\s+updated"
+    r"|modified|updated)(?:\s+on)?\s*:?\s*(?P<rest>.{6,60})$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}/\d{1,2}/\d{1,2}",
+    re.IGNORECASE,
+)
+_PUBLISHED_LABELS = ("first published", "published", "posted", "released")
+
+_PLACEHOLDER = re.compile(
+    r"""
+    ^[\[(]?\s*(?:
+        image|images|photo|photos|picture|img|image\s+placeholder|advertisement
+      | (?:photo|image|picture|photograph|foto|imagem|imagen)s?(?:\s+credits?)?\s*:\s*
+        [^\s.!?:][^.!?:]{0,60}?                      # a credit: "Photo: Reuters"
+      | (?:photo|image|picture)\s+(?:by|via|courtesy(?:\s+of)?)\s+[^.!?:]{1,60}?
+      | story\s+continues\s+below\s+advertisement
+      | continue\s+reading\s+the\s+main\s+story
+      | advertisement\s*[-–—:]\s*scroll\s+to\s+continue(?:\s+with\s+content)?
+      | (?:revised|rewritten|paraphrased|unchanged)\s+(?:text|content)\s*:
+    )\s*[\])]?$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A line that stands for something the page had, or a tool's label: never prose."""
+_PLACEHOLDER_HINT = re.compile(
+    r"^[ \t*_\[(]*(?:image|photo|picture|img|advertisement|story\s|continue\s|foto|imagem"
+    r"|imagen|revised|rewritten|paraphrased|unchanged)[^\n]{0,110}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""Where a placeholder may be: found by one search, so most texts need no line loop."""
+_CREDIT_WORDS = 6
+
+_STRAY_HASHES = re.compile(r"(?<=\S)[ \t]+#{2,6}(?=[ \t]+\S)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>|\||```|~~~|<|(?:[-*_]\s*){3,}$)")
+"""A Markdown list item, quote, table row, fence, HTML or rule: structure, not a header."""
+
+
+class Cleaned(Record):
+    """A body without its page furniture, and the date the furniture gave."""
+
+    __slots__ = ("body", "date")
+    body: str
+    date: ArticleDate | None
+
+    def __init__(self, body: str, date: ArticleDate | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "date", date)
+
+
+def plain(line: str) -> str:
+    """A line as read: Markdown emphasis, quote marks and link targets gone, spaces single."""
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line).split())
+
+
+def heading_text(line: str) -> str | None:
+    """The text of an ATX heading line (closing hashes removed), or None for another line.
+
+    Not one regular expression: ``(.+?)\\s*#*\\s*$`` backtracks cubically on a
+    heading with a long run of spaces inside.
+    """
+    match = _HEADING.match(line)
+    if match is None:
+        return None
+    return match.group(2).rstrip().rstrip("#").rstrip()
+
+
+def _label(text: str) -> str:
+    return " ".join(text.casefold().strip(_EDGE_PUNCTUATION).split())
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a line (as read) is a sentence of prose: enough words, and a sentence's end."""
+    return text.rstrip().endswith(_SENTENCE_END) and _words(text) >= SENTENCE_WORDS
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a line (as read) is the page's at the head or tail of an article.
+
+    Labels, counters, tag lines, a byline that is only a time, a date line, and
+    the notices that are sentences (cookies, the comment form, copyright).
+    """
+    if not text:
+        return False
+    if len(text) > 600:
+        return False
+    if _NOTICE.search(text):
+        return True
+    if is_sentence(text):
+        return False  # the article's, unless a notice
+    if _label(text) in _LABELS or _FURNITURE.match(text.strip(" \t|·•")):
+        return True
+    words = _words(text)
+    if words <= 12 and _CLOCK.search(text):
+        return True  # "Written by 11:47 am AI, Discussions": a byline with only a time
+    return words <= 14 and date_of_line(text) is not None
+
+
+def is_placeholder(line: str) -> bool:
+    """Whether a line is only a placeholder, a photo credit or a tool's label."""
+    text = line.strip().strip("*_").strip()
+    if not text or len(text) > 120:
+        return False
+    match = _PLACEHOLDER.match(text)
+    if match is None:
+        return False
+    if ":" in text and not text.rstrip(" )]").endswith(":"):
+        credit = text.split(":", 1)[1]
+        return len(credit.split()) <= _CREDIT_WORDS
+    return True
+
+
+def date_of_line(text: str) -> tuple[str, ArticleDate] | None:
+    """The label and date of a "Published: …", "Last modified: …" or "Released on …"
+    line (which may follow other furniture: "Tags: , Last modified: March 25, 2024")."""
+    match = _DATE_LINE.search(text)
+    if match is None:
+        return None
+    found = _DATE.search(match["rest"])
+    if found is None or found.start() > 12:
+        return None
+    written = found.group()
+    if not written[:4].isdigit():  # "Sept. 5, 2024", "5 March, 2024": as parse_date reads
+        written = re.sub(r"(?i)\bsept\b", "Sep", written.replace(".", ""))
+        written = " ".join(re.sub(r"(?<=[A-Za-z]),", "", written).split())
+    date = parse_date(written)
+    if date is None:
+        return None
+    return " ".join(match["label"].casefold().split()), date
+
+
+def _best_date(lines: Sequence[str]) -> ArticleDate | None:
+    """The publication date among furniture lines, else the modification date."""
+    modified: ArticleDate | None = None
+    for text in lines:
+        found = date_of_line(text)
+        if found is None:
+            continue
+        label, date = found
+        if label in _PUBLISHED_LABELS:
+            return date
+        modified = modified or date
+    return modified
+
+
+# -- the head, the tail, the middle ------------------------------------------------------
+
+
+def _is_title_copy(line: str, wanted: str) -> bool:
+    heading = heading_text(line)
+    return bool(wanted) and plain(line if heading is None else heading).casefold() == wanted
+
+
+def _head(lines: list[str], title: str, drop: set[int]) -> int:
+    """Mark the head's furniture and title copies in ``drop``; the index where the scan stopped.
+
+    Above a copy of the title, short lines are the page's (a site name, a menu); below
+    it, only furniture is dropped, up to the first line that is not.
+    """
+    wanted = plain(title).casefold()
+    pending: list[int] = []  # short lines that a copy of the title below would drop
+    found_title = False
+    seen = 0
+    index = 0
+    for index, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        seen += 1
+        if seen > SCAN_LINES or _BLOCK.match(raw):
+            return index
+        if _is_title_copy(raw, wanted):
+            drop.update(pending)
+            pending.clear()
+            drop.add(index)
+            found_title = True
+            continue
+        heading = heading_text(raw)
+        text = plain(raw if heading is None else heading)
+        if is_furniture(text) or is_placeholder(raw):
+            if pending:
+                pending.append(index)
+            else:
+                drop.add(index)
+            continue
+        if _words(text) > 6 or is_sentence(text) or _is_paragraph(text):
+            return index
+        if _BYLINE.match(text) and found_title:
+            continue  # "By Jane Doe" under the title: kept, and the head goes on
+        if found_title:
+            return index
+        pending.append(index)
+    return index + 1
+
+
+def _tail(lines: list[str], stop: int, drop: set[int]) -> None:
+    """Mark the tail's furniture in ``drop``, reading up from the end to line ``stop``.
+
+    A list of short lines under a heading such as "Related posts" goes with it.
+    """
+    pending: list[int] = []  # short lines that a "Related posts" above would drop
+    seen = 0
+    for index in range(len(lines) - 1, stop - 1, -1):
+        raw = lines[index]
+        if not raw.strip() or index in drop:
+            continue
+        seen += 1
+        if seen > SCAN_LINES:
+            return
+        heading = heading_text(raw)
+        text = plain(raw if heading is None else heading)
+        if _label(text) in _SECTIONS:
+            drop.update(pending)
+            pending.clear()
+            drop.add(index)
+            continue
+        if is_furniture(text) or is_placeholder(raw):
+            drop.add(index)
+            continue
+        if text.endswith(_SENTENCE_END) or _words(text) > 15 or _is_paragraph(text):
+            return
+        pending.append(index)
+
+
+def _is_paragraph(text: str) -> bool:
+    return len(text) > 200
+
+
+def _words(text: str) -> int:
+    """Words, each CJK character counted as one."""
+    return len(text.split()) + (cjk_count(text) if not text.isascii() else 0)
+
+
+def _middle(
+    lines: list[str], drop: set[int], placeholders: bool, hashes: bool, fenced: bool
+) -> bool:
+    """Drop placeholder lines and stray ``###`` outside code fences; whether any changed."""
+    changed = False
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        if fenced:
+            opening = _FENCE.match(line)
+            if opening:
+                marker = opening.group(1)[0]
+                fence = marker if fence is None else (None if marker == fence else fence)
+                continue
+            if fence is not None:
+                continue
+        if index in drop:
+            continue
+        if placeholders and len(line) <= 130 and is_placeholder(line):
+            drop.add(index)
+            changed = True
+        elif hashes and "#" in line and "`" not in line:
+            fixed = _STRAY_HASHES.sub("", line)
+            if fixed != line:
+                lines[index] = fixed
+                changed = True
+    return changed
+
+
+def _drop_dek(lines: list[str], drop: set[int]) -> None:
+    """Drop the first paragraph when one of the next few repeats it word for word."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for index, line in enumerate(lines):
+        if index in drop:
+            continue
+        if line.strip():
+            current.append(index)
+            continue
+        if current:
+            blocks.append(current)
+            current = []
+            if len(blocks) > DEK_BLOCKS:
+                break
+    if current and len(blocks) <= DEK_BLOCKS:
+        blocks.append(current)
+    if len(blocks) < 2:
+        return
+
+    def words(block: list[int]) -> str:
+        return " ".join(" ".join(lines[i] for i in block).split())
+
+    first = words(blocks[0])
+    if len(first) < DEK_MIN_CHARS:
+        return
+    if any(words(block) == first for block in blocks[1:]):
+        drop.update(blocks[0])
+
+
+def _join(lines: list[str], drop: set[int]) -> str:
+    """The lines kept, with no blank line doubled (or leading) where one was dropped."""
+    out: list[str] = []
+    after_drop = True  # at the start: no leading blank lines
+    for index, line in enumerate(lines):
+        if index in drop:
+            after_drop = True
+            continue
+        if not line.strip():
+            if after_drop and (not out or not out[-1].strip()):
+                continue
+        else:
+            after_drop = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def strip_head(body: str, title: str) -> str:
+    """The body without the furniture and copies of the title at its top."""
+    lines = body.split("\n")
+    drop: set[int] = set()
+    _head(lines, title, drop)
+    if not drop:
+        return body
+    return _join(lines, drop)
+
+
+def clean(body: str, title: str) -> Cleaned:
+    """``body`` as a reader of the article should see it, and the date its furniture gave.
+
+    See the module's docstring for what goes. A body with nothing to drop comes
+    back as it was (the same string).
+    """
+    lines = body.split("\n")
+    drop: set[int] = set()
+    stop = _head(lines, title, drop)
+    _tail(lines, stop, drop)
+    placeholders = _PLACEHOLDER_HINT.search(body) is not None
+    hashes = _STRAY_HASHES.search(body) is not None
+    changed = False
+    if placeholders or hashes:
+        fenced = "```" in body or "~~~" in body
+        changed = _middle(lines, drop, placeholders, hashes, fenced)
+    if len(body) > DEK_MIN_CHARS * 2:
+        _drop_dek(lines, drop)
+    if not drop and not changed:
+        return Cleaned(body)
+    date = _best_date([plain(lines[i]) for i in sorted(drop)])
+    return Cleaned(_join(lines, drop), date)
