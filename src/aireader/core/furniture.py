@@ -46,14 +46,20 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+)$")
 # each attempt then stops at the next bracket or parenthesis, so a line of
 # thousands of "[" or "[](" costs linear time, not quadratic.
 _MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
-_EDGE_PUNCTUATION = " \t.:|·•-–—›»«‹"
-_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", '"', "”", "'", "’", ")")
-"""How a sentence may end (a closing quote or parenthesis after its stop counts too:
-a line that ends with one is never taken for a short label)."""
+_EDGE_PUNCTUATION = " \t.:|·•-–—›»«‹*"
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
+_CLOSERS = "\"'”’»)]*_ \t"
+"""What may follow a sentence's stop: closing quotes and brackets, emphasis marks."""
 
 # -- what furniture is -------------------------------------------------------------------
 
-_LABELS = frozenset(
+
+def _phrases(text: str) -> frozenset[str]:
+    """The ``|``-separated phrases of ``text``, each with its spaces made single."""
+    return frozenset(" ".join(p.split()) for p in text.split("|")) - {""}
+
+
+_LABELS = _phrases(
     """
     ticker|breaking news|menu|main menu|toggle menu|navigation|toggle navigation|home|
     search|search for|close|close search window|skip to content|skip to main content|
@@ -70,27 +76,19 @@ _LABELS = frozenset(
     continue reading|newsletter|sign up|subscribe|subscribe now|sign in|log in|login|
     previous|next|previous post|next post|previous article|next article|older post|
     newer post|tags|categories|filed under|posted in|advertisement|sponsored|accept|
-    accept all|reject all|cookie settings|manage cookies|got it|report an error
-    """.replace("\n", "")
-    .replace(" |", "|")
-    .replace("| ", "|")
-    .strip()
-    .split("|")
+    name|website|accept all|reject all|cookie settings|manage cookies|got it|report an error
+    """
 )
 """Whole lines that are a page's, not an article's (compared casefolded, edge
 punctuation off): navigation, sharing, comments, subscriptions, cookie buttons."""
 
-_SECTIONS = frozenset(
+_SECTIONS = _phrases(
     """
     related|related posts|related articles|related stories|related news|
     you may also like|you might also like|more stories|more news|recommended|
     recommended for you|popular posts|most popular|most read|trending|trending now|
     latest news|latest posts|recent posts|read more|read next|also read
-    """.replace("\n", "")
-    .replace(" |", "|")
-    .replace("| ", "|")
-    .strip()
-    .split("|")
+    """
 )
 """Headings of a list of other articles, which with the list is the tail's."""
 
@@ -213,9 +211,14 @@ def _label(text: str) -> str:
     return " ".join(text.casefold().strip(_EDGE_PUNCTUATION).split())
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends as a sentence does: a stop, perhaps inside a quote."""
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+
+
 def is_sentence(text: str) -> bool:
     """Whether a line (as read) is a sentence of prose: enough words, and a sentence's end."""
-    return text.rstrip().endswith(_SENTENCE_END) and _words(text) >= SENTENCE_WORDS
+    return ends_sentence(text) and _words(text) >= SENTENCE_WORDS
 
 
 def is_furniture(text: str) -> bool:
@@ -360,7 +363,7 @@ def _tail(lines: list[str], stop: int, drop: set[int]) -> None:
         if is_furniture(text) or is_placeholder(raw):
             drop.add(index)
             continue
-        if text.endswith(_SENTENCE_END) or _words(text) > 15 or _is_paragraph(text):
+        if ends_sentence(text) or _words(text) > 15 or _is_paragraph(text):
             return
         pending.append(index)
 
@@ -403,7 +406,11 @@ def _middle(
 
 
 def _drop_dek(lines: list[str], drop: set[int]) -> None:
-    """Drop the first paragraph when one of the next few repeats it word for word."""
+    """Drop the first paragraph when one of the next few repeats it word for word.
+
+    Only a paragraph of one line that ends as a sentence: a standfirst printed
+    above the article and again in it, never a stanza or a refrain.
+    """
     blocks: list[list[int]] = []
     current: list[int] = []
     for index, line in enumerate(lines):
@@ -422,14 +429,15 @@ def _drop_dek(lines: list[str], drop: set[int]) -> None:
     if len(blocks) < 2:
         return
 
-    def words(block: list[int]) -> str:
-        return " ".join(" ".join(lines[i] for i in block).split())
-
-    first = words(blocks[0])
-    if len(first) < DEK_MIN_CHARS:
+    if len(blocks[0]) != 1:
+        return  # a stanza or a list, not a standfirst
+    first = " ".join(lines[blocks[0][0]].split())
+    if len(first) < DEK_MIN_CHARS or not ends_sentence(first):
         return
-    if any(words(block) == first for block in blocks[1:]):
-        drop.update(blocks[0])
+    for block in blocks[1:]:
+        if len(block) == 1 and " ".join(lines[block[0]].split()) == first:
+            drop.add(blocks[0][0])
+            return
 
 
 def _join(lines: list[str], drop: set[int]) -> str:
