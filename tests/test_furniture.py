@@ -533,3 +533,30 @@ def test_raw_text_of_what_cannot_be_read_says_why(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\x00\x00\x00")
     skipped = raw_text(binary, "b.md")
     assert isinstance(skipped, Skipped) and "binary" in skipped.reason
+
+
+# -- the bundled library, as the app shows it (issue 14, item 11) -----------------------
+
+
+async def test_the_bundled_library_shows_real_dates_and_marks_file_times(
+    tmp_path: Path,
+) -> None:
+    from aireader.paths import bundled_library
+
+    async with running(bundled_library(), tmp_path / "state.sqlite3", (80, 24)) as s:
+        rows = {title: s.row(title[:30]) for title in s.list_titles()}
+        for title, row in rows.items():
+            if title.startswith(("Can Sora", "Sora's debut")):  # dated by their seeds
+                assert row.rstrip(" │").endswith(("2024-03-25", "2024-04-20")), row
+                assert "~" not in row
+            else:  # no date in the seed: the file's time, and the list says so
+                assert row.rstrip(" │").endswith("~"), row
+        await s.press("G", "enter")  # the oldest: Can Sora, dated by its own text
+        assert s.reader.article is not None
+        assert s.reader.article.title.startswith("Can Sora Revolutionize")
+        assert "25 March 2024" in s.header() and "file modified" not in s.header()
+        shown = " ".join(s.text(s.reader).split())
+        assert "The optimistic outlook is not unwarranted." in shown
+        assert "Revised Text" not in shown
+        await s.press("escape", "g", "enter")  # the newest: undated, so the file's time
+        assert "file modified" in s.header()
