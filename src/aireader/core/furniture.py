@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from aireader.core.article import ArticleDate, cjk_count
 from aireader.core.dates import parse_date
@@ -46,6 +47,7 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+)$")
 # each attempt then stops at the next bracket or parenthesis, so a line of
 # thousands of "[" or "[](" costs linear time, not quadratic.
 _MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+_MARKUP_CHARS = re.compile(r"[*_`~\[>]")
 _EDGE_PUNCTUATION = " \t.:|·•-–—›»«‹*"
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 _CLOSERS = "\"'”’»)]*_ \t"
@@ -125,13 +127,31 @@ _NOTICE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 """Notices that are sentences but the site's: cookies, the comment form, copyright."""
+_NOTICE_WORDS = ("cookie", "email address", "required fields", "save my name", "logged in",
+                 "comments are closed", "rights reserved")  # fmt: skip
+"""A notice has one of these (checked first: a substring test is cheaper than the search)."""
+_DATE_WORDS = ("publish", "posted", "released", "modified", "updated")
+LONG_LINE = 100
+"""A line longer than this (and than the title) is prose, unless it is a notice."""
+NOTICE_CHARS = 400
+"""A line longer than this is prose at once: no notice or furniture line is as long."""
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*[ap]\.?m\b\.?", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|written\s+by|posted\s+by|por|escrito\s+por)\s", re.IGNORECASE)
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan january", "feb february", "mar march", "apr april", "may", "jun june",
+         "jul july", "aug august", "sep sept september", "oct october", "nov november",
+         "dec december"),
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DATE_LINE = re.compile(
     r"(?:^|[,|·•]\s*)"
@@ -140,12 +160,13 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}/\d{1,2}/\d{1,2}",
+    r"(?P<iso>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?)"
+    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})/(?P<m3>\d{1,2})/(?P<d3>\d{1,2})",
     re.IGNORECASE,
 )
+"""A date as pages write one: ISO 8601, "March 25, 2024", "25 March 2024", "2024/03/25"."""
 _PUBLISHED_LABELS = ("first published", "published", "posted", "released")
 
 _PLACEHOLDER = re.compile(
@@ -165,14 +186,15 @@ _PLACEHOLDER = re.compile(
 )
 """A line that stands for something the page had, or a tool's label: never prose."""
 _PLACEHOLDER_HINT = re.compile(
-    r"^[ \t*_\[(]*(?:image|photo|picture|img|advertisement|story\s|continue\s|foto|imagem"
-    r"|imagen|revised|rewritten|paraphrased|unchanged)[^\n]{0,110}$",
-    re.IGNORECASE | re.MULTILINE,
+    r"\n[ \t*_\[(]*(?:[Ii]mage|IMAGE|[Ii]mg|[Pp]hoto|PHOTO|[Pp]icture|[Aa]dvertisement"
+    r"|ADVERTISEMENT|[Ss]tory\s|[Cc]ontinue\s|[Ff]oto|[Rr]evised|[Rr]ewritten|[Pp]araphrased"
+    r"|[Uu]nchanged)[^\n]{0,110}(?=\n|$)"
 )
-"""Where a placeholder may be: found by one search, so most texts need no line loop."""
+"""Where a placeholder may be: found by one search, so most texts need no line loop
+(after a newline: a pattern that starts with one is searched for far faster than ``^``)."""
 _CREDIT_WORDS = 6
 
-_STRAY_HASHES = re.compile(r"(?<=\S)[ \t]+#{2,6}(?=[ \t]+\S)")
+_STRAY_HASHES = re.compile(r"(?<=\S) +#{2,6}(?=[ \t]+\S)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>|\||```|~~~|<|(?:[-*_]\s*){3,}$)")
 """A Markdown list item, quote, table row, fence, HTML or rule: structure, not a header."""
@@ -192,7 +214,15 @@ class Cleaned(Record):
 
 def plain(line: str) -> str:
     """A line as read: Markdown emphasis, quote marks and link targets gone, spaces single."""
-    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line).split())
+    if _MARKUP_CHARS.search(line) is not None:
+        line = _MARKUP.sub(lambda m: m.group(1) or "", line)
+    return " ".join(line.split())
+
+
+def _read(line: str) -> str:
+    """A line as read, a heading's marks gone too."""
+    heading = heading_text(line)
+    return plain(line if heading is None else heading)
 
 
 def heading_text(line: str) -> str | None:
@@ -227,20 +257,21 @@ def is_furniture(text: str) -> bool:
     Labels, counters, tag lines, a byline that is only a time, a date line, and
     the notices that are sentences (cookies, the comment form, copyright).
     """
-    if not text:
+    if not text or len(text) > NOTICE_CHARS:
         return False
-    if len(text) > 600:
-        return False
-    if _NOTICE.search(text):
-        return True
-    if is_sentence(text):
-        return False  # the article's, unless a notice
-    if _label(text) in _LABELS or _FURNITURE.match(text.strip(" \t|·•")):
+    low = text.casefold()
+    if any(word in low for word in _NOTICE_WORDS) and _NOTICE.search(text):
         return True
     words = _words(text)
-    if words <= 12 and _CLOCK.search(text):
+    if words >= SENTENCE_WORDS and ends_sentence(text):
+        return False  # a sentence: the article's, unless a notice
+    if _label(low) in _LABELS or _FURNITURE.match(text.strip(" \t|·•")):
+        return True
+    if words <= 12 and ":" in text and _CLOCK.search(text):
         return True  # "Written by 11:47 am AI, Discussions": a byline with only a time
-    return words <= 14 and date_of_line(text) is not None
+    return (
+        words <= 14 and any(word in low for word in _DATE_WORDS) and date_of_line(text) is not None
+    )
 
 
 def is_placeholder(line: str) -> bool:
@@ -266,20 +297,34 @@ def date_of_line(text: str) -> tuple[str, ArticleDate] | None:
     found = _DATE.search(match["rest"])
     if found is None or found.start() > 12:
         return None
-    written = found.group()
-    if not written[:4].isdigit():  # "Sept. 5, 2024", "5 March, 2024": as parse_date reads
-        written = re.sub(r"(?i)\bsept\b", "Sep", written.replace(".", ""))
-        written = " ".join(re.sub(r"(?<=[A-Za-z]),", "", written).split())
-    date = parse_date(written)
+    date = _date(found)
     if date is None:
         return None
     return " ".join(match["label"].casefold().split()), date
+
+
+def _date(found: re.Match[str]) -> ArticleDate | None:
+    """The day a match of :data:`_DATE` names (built from its parts: no format guessing)."""
+    if found["iso"]:
+        return parse_date(found["iso"])
+    if found["y3"]:
+        year, month, day = int(found["y3"]), int(found["m3"]), int(found["d3"])
+    else:
+        n = "1" if found["y1"] else "2"
+        year, day = int(found["y" + n]), int(found["d" + n])
+        month = _MONTHS[found["m" + n].casefold()]
+    try:
+        return ArticleDate(datetime(year, month, day), day_only=True)
+    except ValueError:  # 31 February
+        return None
 
 
 def _best_date(lines: Sequence[str]) -> ArticleDate | None:
     """The publication date among furniture lines, else the modification date."""
     modified: ArticleDate | None = None
     for text in lines:
+        if not any(word in text.casefold() for word in _DATE_WORDS):
+            continue
         found = date_of_line(text)
         if found is None:
             continue
@@ -291,11 +336,6 @@ def _best_date(lines: Sequence[str]) -> ArticleDate | None:
 
 
 # -- the head, the tail, the middle ------------------------------------------------------
-
-
-def _is_title_copy(line: str, wanted: str) -> bool:
-    heading = heading_text(line)
-    return bool(wanted) and plain(line if heading is None else heading).casefold() == wanted
 
 
 def _head(lines: list[str], title: str, drop: set[int]) -> int:
@@ -313,16 +353,15 @@ def _head(lines: list[str], title: str, drop: set[int]) -> int:
         if not raw.strip():
             continue
         seen += 1
-        if seen > SCAN_LINES or _BLOCK.match(raw):
+        if seen > SCAN_LINES or _is_prose(raw, len(title)) or _BLOCK.match(raw):
             return index
-        if _is_title_copy(raw, wanted):
+        text = _read(raw)
+        if wanted and text.casefold() == wanted:  # a copy of the title
             drop.update(pending)
             pending.clear()
             drop.add(index)
             found_title = True
             continue
-        heading = heading_text(raw)
-        text = plain(raw if heading is None else heading)
         if is_furniture(text) or is_placeholder(raw):
             if pending:
                 pending.append(index)
@@ -351,10 +390,9 @@ def _tail(lines: list[str], stop: int, drop: set[int]) -> None:
         if not raw.strip() or index in drop:
             continue
         seen += 1
-        if seen > SCAN_LINES:
+        if seen > SCAN_LINES or _is_prose(raw, 0):
             return
-        heading = heading_text(raw)
-        text = plain(raw if heading is None else heading)
+        text = _read(raw)
         if _label(text) in _SECTIONS:
             drop.update(pending)
             pending.clear()
@@ -368,6 +406,18 @@ def _tail(lines: list[str], stop: int, drop: set[int]) -> None:
         pending.append(index)
 
 
+def _is_prose(raw: str, title_chars: int) -> bool:
+    """Whether a line is too long for anything but prose (or a notice, or the title):
+    decided before the line is read, which most articles' first and last lines are."""
+    size = len(raw)
+    if size <= max(LONG_LINE, title_chars + 20):
+        return False
+    if size > NOTICE_CHARS:
+        return True
+    low = raw.casefold()
+    return not any(word in low for word in _NOTICE_WORDS)
+
+
 def _is_paragraph(text: str) -> bool:
     return len(text) > 200
 
@@ -377,27 +427,26 @@ def _words(text: str) -> int:
     return len(text.split()) + (cjk_count(text) if not text.isascii() else 0)
 
 
-def _middle(
-    lines: list[str], drop: set[int], placeholders: bool, hashes: bool, fenced: bool
-) -> bool:
-    """Drop placeholder lines and stray ``###`` outside code fences; whether any changed."""
+def _middle(body: str, lines: list[str], drop: set[int], placeholders: bool, hashes: bool) -> bool:
+    """Drop placeholder lines and stray ``###`` outside code fences; whether any changed.
+
+    Only the lines a search of ``body`` finds are looked at, not every line.
+    """
+    fenced = _fenced(lines) if "```" in body or "~~~" in body else frozenset()
     changed = False
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        if fenced:
-            opening = _FENCE.match(line)
-            if opening:
-                marker = opening.group(1)[0]
-                fence = marker if fence is None else (None if marker == fence else fence)
+    if placeholders:
+        candidates = _lines_at(body, _PLACEHOLDER_HINT, 1)
+        if lines and lines[0].strip():
+            candidates.insert(0, 0)
+        for index in candidates:
+            if index not in drop and index not in fenced and is_placeholder(lines[index]):
+                drop.add(index)
+                changed = True
+    if hashes:
+        for index in _lines_with(body, " ##"):
+            line = lines[index]
+            if index in drop or index in fenced or "`" in line:
                 continue
-            if fence is not None:
-                continue
-        if index in drop:
-            continue
-        if placeholders and len(line) <= 130 and is_placeholder(line):
-            drop.add(index)
-            changed = True
-        elif hashes and "#" in line and "`" not in line:
             fixed = _STRAY_HASHES.sub("", line)
             if fixed != line:
                 lines[index] = fixed
@@ -405,56 +454,93 @@ def _middle(
     return changed
 
 
-def _drop_dek(lines: list[str], drop: set[int]) -> None:
+def _lines_at(body: str, pattern: re.Pattern[str], offset: int) -> list[int]:
+    """The (distinct) indexes of the lines where ``pattern`` matches ``body``; a match
+    starting ``offset`` characters before its line (at the newline ending the one above)."""
+    found: list[int] = []
+    line, counted = 0, 0
+    for match in pattern.finditer(body):
+        start = match.start() + offset
+        line += body.count("\n", counted, start)
+        counted = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _lines_with(body: str, needle: str) -> list[int]:
+    """The (distinct) indexes of the lines holding ``needle``: a string search, not a pattern's."""
+    found: list[int] = []
+    line, counted = 0, 0
+    at = body.find(needle)
+    while at >= 0:
+        line += body.count("\n", counted, at)
+        counted = at
+        if not found or found[-1] != line:
+            found.append(line)
+        at = body.find(needle, at + 1)
+    return found
+
+
+def _fenced(lines: list[str]) -> frozenset[int]:
+    """The indexes of the lines of fenced code blocks, fences included."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if opening:
+            marker = opening.group(1)[0]
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+            inside.add(index)
+        elif fence is not None:
+            inside.add(index)
+    return frozenset(inside)
+
+
+def _drop_dek(body: str, lines: list[str], drop: set[int]) -> None:
     """Drop the first paragraph when one of the next few repeats it word for word.
 
     Only a paragraph of one line that ends as a sentence: a standfirst printed
-    above the article and again in it, never a stanza or a refrain.
+    above the article and again in it, never a stanza or a refrain. Found with
+    string searches over ``body`` (whose lines are ``lines``), not a line loop.
     """
-    blocks: list[list[int]] = []
-    current: list[int] = []
-    for index, line in enumerate(lines):
-        if index in drop:
-            continue
-        if line.strip():
-            current.append(index)
-            continue
-        if current:
-            blocks.append(current)
-            current = []
-            if len(blocks) > DEK_BLOCKS:
-                break
-    if current and len(blocks) <= DEK_BLOCKS:
-        blocks.append(current)
-    if len(blocks) < 2:
+    first = next((i for i, line in enumerate(lines) if line.strip() and i not in drop), None)
+    if first is None or first + 1 >= len(lines) or lines[first + 1].strip():
+        return  # none, or a paragraph of several lines
+    line = lines[first]
+    if len(line) < DEK_MIN_CHARS or not ends_sentence(line):
         return
-
-    if len(blocks[0]) != 1:
-        return  # a stanza or a list, not a standfirst
-    first = " ".join(lines[blocks[0][0]].split())
-    if len(first) < DEK_MIN_CHARS or not ends_sentence(first):
+    start = sum(len(text) + 1 for text in lines[: first + 1])  # just past the first copy
+    at = body.find(f"\n\n{line}", start - 1)
+    if at < 0 or body.count("\n\n", start - 1, at) >= DEK_BLOCKS:
         return
-    for block in blocks[1:]:
-        if len(block) == 1 and " ".join(lines[block[0]].split()) == first:
-            drop.add(blocks[0][0])
-            return
+    end = at + 2 + len(line)  # the copy must be a paragraph of that one line
+    if end == len(body) or body.startswith("\n\n", end) or not body[end:].strip():
+        drop.add(first)
 
 
 def _join(lines: list[str], drop: set[int]) -> str:
-    """The lines kept, with no blank line doubled (or leading) where one was dropped."""
+    """The lines kept, with no blank line doubled (or leading) where one was dropped.
+
+    Kept runs are copied as slices: the work is in the number of lines dropped.
+    """
     out: list[str] = []
-    after_drop = True  # at the start: no leading blank lines
-    for index, line in enumerate(lines):
-        if index in drop:
-            after_drop = True
+    start = 0
+    for index in sorted(drop):
+        if index < start:
             continue
-        if not line.strip():
-            if after_drop and (not out or not out[-1].strip()):
-                continue
-        else:
-            after_drop = False
-        out.append(line)
-    return "\n".join(out)
+        out += lines[start:index]
+        start = index + 1
+        while start < len(lines) and not lines[start].strip() and (not out or not out[-1].strip()):
+            start += 1  # a blank line after one that went, where one is already
+    out += lines[start:]
+    first = 0
+    while first < len(out) and not out[first].strip():
+        first += 1
+    return "\n".join(out[first:])
 
 
 def strip_head(body: str, title: str) -> str:
@@ -477,15 +563,12 @@ def clean(body: str, title: str) -> Cleaned:
     drop: set[int] = set()
     stop = _head(lines, title, drop)
     _tail(lines, stop, drop)
-    placeholders = _PLACEHOLDER_HINT.search(body) is not None
-    hashes = _STRAY_HASHES.search(body) is not None
-    changed = False
-    if placeholders or hashes:
-        fenced = "```" in body or "~~~" in body
-        changed = _middle(lines, drop, placeholders, hashes, fenced)
+    date = _best_date([lines[i] for i in sorted(drop)]) if drop else None
+    placeholders = _PLACEHOLDER_HINT.search(body) is not None or is_placeholder(lines[0])
+    hashes = " ##" in body
+    changed = _middle(body, lines, drop, placeholders, hashes) if placeholders or hashes else False
     if len(body) > DEK_MIN_CHARS * 2:
-        _drop_dek(lines, drop)
+        _drop_dek(body, lines, drop)
     if not drop and not changed:
         return Cleaned(body)
-    date = _best_date([plain(lines[i]) for i in sorted(drop)])
     return Cleaned(_join(lines, drop), date)

@@ -358,7 +358,8 @@ def guess_title(body: str) -> str | None:
     "Ticker" and bylines such as "Written by 11:47 am AI, Discussions".
     """
     lines = []
-    for raw in body.splitlines():
+    head = body.split("\n", _SCAN_LINES * 4)  # the top: not every line of a long text
+    for raw in head[: _SCAN_LINES * 4]:
         if raw.strip():
             lines.append(raw)
         if len(lines) >= _SCAN_LINES:
