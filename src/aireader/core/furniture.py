@@ -27,11 +27,9 @@ rest only where one search over the whole text finds a candidate.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from datetime import datetime
 
 from aireader.core.article import ArticleDate, cjk_count
-from aireader.core.dates import parse_date
+from aireader.core.dates import date_line, date_of_lines, may_date
 from aireader.core.record import Record
 
 SCAN_LINES = 40
@@ -127,10 +125,16 @@ _NOTICE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 """Notices that are sentences but the site's: cookies, the comment form, copyright."""
-_NOTICE_WORDS = ("cookie", "email address", "required fields", "save my name", "logged in",
-                 "comments are closed", "rights reserved")  # fmt: skip
+_NOTICE_WORDS = (
+    "cookie",
+    "email address",
+    "required fields",
+    "save my name",
+    "logged in",
+    "comments are closed",
+    "rights reserved",
+)
 """A notice has one of these (checked first: a substring test is cheaper than the search)."""
-_DATE_WORDS = ("publish", "posted", "released", "modified", "updated")
 LONG_LINE = 100
 """A line longer than this (and than the title) is prose, unless it is a notice."""
 NOTICE_CHARS = 400
@@ -138,36 +142,6 @@ NOTICE_CHARS = 400
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*[ap]\.?m\b\.?", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|written\s+by|posted\s+by|por|escrito\s+por)\s", re.IGNORECASE)
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ("jan january", "feb february", "mar march", "apr april", "may", "jun june",
-         "jul july", "aug august", "sep sept september", "oct october", "nov november",
-         "dec december"),
-        start=1,
-    )
-    for name in names.split()
-}  # fmt: skip
-_MONTH = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_DATE_LINE = re.compile(
-    r"(?:^|[,|·•]\s*)"
-    r"(?P<label>first\s+published|published|posted|released|last\s+modified|last\s+updated"
-    r"|modified|updated)(?:\s+on)?\s*:?\s*(?P<rest>.{6,60})$",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"(?P<iso>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?)"
-    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
-    r"|(?P<y3>\d{4})/(?P<m3>\d{1,2})/(?P<d3>\d{1,2})",
-    re.IGNORECASE,
-)
-"""A date as pages write one: ISO 8601, "March 25, 2024", "25 March 2024", "2024/03/25"."""
-_PUBLISHED_LABELS = ("first published", "published", "posted", "released")
 
 _PLACEHOLDER = re.compile(
     r"""
@@ -269,9 +243,7 @@ def is_furniture(text: str) -> bool:
         return True
     if words <= 12 and ":" in text and _CLOCK.search(text):
         return True  # "Written by 11:47 am AI, Discussions": a byline with only a time
-    return (
-        words <= 14 and any(word in low for word in _DATE_WORDS) and date_of_line(text) is not None
-    )
+    return words <= 14 and may_date(low) and date_line(text) is not None
 
 
 def is_placeholder(line: str) -> bool:
@@ -286,53 +258,6 @@ def is_placeholder(line: str) -> bool:
         credit = text.split(":", 1)[1]
         return len(credit.split()) <= _CREDIT_WORDS
     return True
-
-
-def date_of_line(text: str) -> tuple[str, ArticleDate] | None:
-    """The label and date of a "Published: …", "Last modified: …" or "Released on …"
-    line (which may follow other furniture: "Tags: , Last modified: March 25, 2024")."""
-    match = _DATE_LINE.search(text)
-    if match is None:
-        return None
-    found = _DATE.search(match["rest"])
-    if found is None or found.start() > 12:
-        return None
-    date = _date(found)
-    if date is None:
-        return None
-    return " ".join(match["label"].casefold().split()), date
-
-
-def _date(found: re.Match[str]) -> ArticleDate | None:
-    """The day a match of :data:`_DATE` names (built from its parts: no format guessing)."""
-    if found["iso"]:
-        return parse_date(found["iso"])
-    if found["y3"]:
-        year, month, day = int(found["y3"]), int(found["m3"]), int(found["d3"])
-    else:
-        n = "1" if found["y1"] else "2"
-        year, day = int(found["y" + n]), int(found["d" + n])
-        month = _MONTHS[found["m" + n].casefold()]
-    try:
-        return ArticleDate(datetime(year, month, day), day_only=True)
-    except ValueError:  # 31 February
-        return None
-
-
-def _best_date(lines: Sequence[str]) -> ArticleDate | None:
-    """The publication date among furniture lines, else the modification date."""
-    modified: ArticleDate | None = None
-    for text in lines:
-        if not any(word in text.casefold() for word in _DATE_WORDS):
-            continue
-        found = date_of_line(text)
-        if found is None:
-            continue
-        label, date = found
-        if label in _PUBLISHED_LABELS:
-            return date
-        modified = modified or date
-    return modified
 
 
 # -- the head, the tail, the middle ------------------------------------------------------
@@ -443,7 +368,7 @@ def _middle(body: str, lines: list[str], drop: set[int], placeholders: bool, has
                 drop.add(index)
                 changed = True
     if hashes:
-        for index in _lines_with(body, " ##"):
+        for index in _lines_with(body, "##"):
             line = lines[index]
             if index in drop or index in fenced or "`" in line:
                 continue
@@ -478,7 +403,7 @@ def _lines_with(body: str, needle: str) -> list[int]:
         counted = at
         if not found or found[-1] != line:
             found.append(line)
-        at = body.find(needle, at + 1)
+        at = body.find(needle, body.find("\n", at) + 1 or len(body))  # the next line on
     return found
 
 
@@ -563,9 +488,9 @@ def clean(body: str, title: str) -> Cleaned:
     drop: set[int] = set()
     stop = _head(lines, title, drop)
     _tail(lines, stop, drop)
-    date = _best_date([lines[i] for i in sorted(drop)]) if drop else None
+    date = date_of_lines([lines[i] for i in sorted(drop)]) if drop else None
     placeholders = _PLACEHOLDER_HINT.search(body) is not None or is_placeholder(lines[0])
-    hashes = " ##" in body
+    hashes = "##" in body  # "#" is rare: a search for it is quicker than for " ##"
     changed = _middle(body, lines, drop, placeholders, hashes) if placeholders or hashes else False
     if len(body) > DEK_MIN_CHARS * 2:
         _drop_dek(body, lines, drop)

@@ -3,6 +3,9 @@
 Front matter may be YAML (``---``), TOML (``+++``) or JSON (``{``), read through
 python-frontmatter's handlers and always loaded safely. Field names follow what
 static-site generators really use (Jekyll, Hugo, Astro, Zola, Eleventy...).
+An article's body is what the reading pane shows and the index searches: the
+text without a copy of its title at the top, nor the web page's furniture
+around it (see :mod:`aireader.core.furniture`).
 """
 
 from __future__ import annotations
