@@ -86,7 +86,10 @@ tags: [china]
 
 {LONG_BODY}
 """,
-    "2024-06-01-epsilon.txt": f"{EPSILON}\n\nA plain text note with no front matter at all.\n",
+    "2024-06-01-epsilon.txt": (
+        f"{EPSILON}\n\nA plain text note with no front matter at all.\n\n"
+        "Plain text is read as it is written.\n"
+    ),
     "broken.md": "---\ntitle: [never closed\n---\n\nThis file cannot be loaded.\n",
 }
 

@@ -25,7 +25,13 @@ import aireader
 from aireader.core.article import Article, DateSource, Skipped
 from aireader.core.furniture import clean, is_sentence
 from aireader.core.index import search_text
-from aireader.core.parse import parse_bytes, parse_file, raw_text, split_front_matter
+from aireader.core.parse import (
+    parse_bytes,
+    parse_file,
+    raw_text,
+    split_front_matter,
+    strip_leading_title,
+)
 from aireader.core.text import decode, neutralise
 from aireader.core.words import fold
 from aireader.ui.widgets.reader import TextPiece
@@ -264,6 +270,19 @@ def test_furniture_words_inside_the_article_stay() -> None:
     assert clean(body, "Title").body == body.split("\n\n", 1)[1]
 
 
+def test_the_head_goes_down_to_the_last_copy_of_the_title() -> None:
+    body = (
+        "Example News\nThe Headline\nSection\nThe Headline\nBy Jane Doe\n"
+        "Published: March 3, 2024\nShare\n\n"
+        "The article begins with a sentence that is long enough to count.\n"
+    )
+    cleaned = clean(body, "The Headline")
+    assert cleaned.body == (
+        "By Jane Doe\n\nThe article begins with a sentence that is long enough to count.\n"
+    )
+    assert cleaned.date is not None and cleaned.date.isoformat() == "2024-03-03"
+
+
 def test_a_related_list_goes_only_under_its_heading_at_the_tail() -> None:
     tail = "Last sentence of the story, which ends the article for good.\n\n"
     listed = tail + "You may also like\n\nOne Headline\nAnother Headline\n"
@@ -358,10 +377,14 @@ def test_no_line_with_a_full_sentence_is_ever_dropped(lines: list[str], title: s
     (furniture goes only at the head and tail, placeholders only as whole lines;
     a standfirst printed twice is shown once)."""
     body = "\n".join(lines) + "\n"
-    shown = clean(body, title).body.split("\n")
+    cleaned = clean(body, title).body
+    shown = cleaned.split("\n")
     sentences = [line for line in lines if is_sentence(line)]
     assert set(sentences) <= set(shown)
     assert len([line for line in shown if is_sentence(line)]) >= len(sentences) - 1
+    # The reading pane takes the title off the top again: it finds nothing more to take,
+    # so what is searched is what is shown.
+    assert strip_leading_title(cleaned, title) == cleaned
 
 
 # -- the date a page's own text gives --------------------------------------------------

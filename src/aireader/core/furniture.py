@@ -266,16 +266,17 @@ def is_placeholder(line: str) -> bool:
 def _head(lines: list[str], title: str, drop: set[int]) -> int:
     """Mark the head's furniture and title copies in ``drop``; the index where the scan stopped.
 
-    Above a copy of the title, short lines are the page's (a site name, a menu); below
-    it, only furniture is dropped, up to the first line that is not.
+    The head ends at the first line of prose (or Markdown structure). Above its last
+    copy of the title, every short line is the page's (a site name, a menu); below
+    it, furniture goes and other short lines stay. A byline stays, and does not end
+    the furniture under the title ("By Jane Doe", then "Published: March 3, 2024").
     """
     wanted = plain(title).casefold()
     pending: list[int] = []  # short lines that a copy of the title below would drop
-    found_title = False
     seen = 0
     index = 0
     for index, raw in enumerate(lines):
-        if not raw.strip():
+        if not raw.strip() or index in drop:
             continue
         seen += 1
         if seen > SCAN_LINES or _is_prose(raw, len(title)) or _BLOCK.match(raw):
@@ -285,7 +286,6 @@ def _head(lines: list[str], title: str, drop: set[int]) -> int:
             drop.update(pending)
             pending.clear()
             drop.add(index)
-            found_title = True
             continue
         if is_furniture(text) or is_placeholder(raw):
             if pending:
@@ -295,11 +295,8 @@ def _head(lines: list[str], title: str, drop: set[int]) -> int:
             continue
         if _words(text) > 6 or is_sentence(text) or _is_paragraph(text):
             return index
-        if _BYLINE.match(text) and found_title:
-            continue  # "By Jane Doe" under the title: kept, and the head goes on
-        if found_title:
-            return index
-        pending.append(index)
+        if not (_BYLINE.match(text) and _words(text) <= 8):
+            pending.append(index)
     return index + 1
 
 
@@ -425,8 +422,8 @@ def _fenced(lines: list[str]) -> frozenset[int]:
     return frozenset(inside)
 
 
-def _drop_dek(body: str, lines: list[str], drop: set[int]) -> None:
-    """Drop the first paragraph when one of the next few repeats it word for word.
+def _drop_dek(body: str, lines: list[str], drop: set[int]) -> bool:
+    """Drop the first paragraph when one of the next few repeats it word for word (say whether).
 
     Only a paragraph of one line that ends as a sentence: a standfirst printed
     above the article and again in it, never a stanza or a refrain. Found with
@@ -434,17 +431,19 @@ def _drop_dek(body: str, lines: list[str], drop: set[int]) -> None:
     """
     first = next((i for i, line in enumerate(lines) if line.strip() and i not in drop), None)
     if first is None or first + 1 >= len(lines) or lines[first + 1].strip():
-        return  # none, or a paragraph of several lines
+        return False  # none, or a paragraph of several lines
     line = lines[first]
     if len(line) < DEK_MIN_CHARS or not ends_sentence(line):
-        return
+        return False
     start = sum(len(text) + 1 for text in lines[: first + 1])  # just past the first copy
     at = body.find(f"\n\n{line}", start - 1)
     if at < 0 or body.count("\n\n", start - 1, at) >= DEK_BLOCKS:
-        return
+        return False
     end = at + 2 + len(line)  # the copy must be a paragraph of that one line
     if end == len(body) or body.startswith("\n\n", end) or not body[end:].strip():
         drop.add(first)
+        return True
+    return False
 
 
 def _join(lines: list[str], drop: set[int]) -> str:
@@ -489,11 +488,11 @@ def clean(body: str, title: str) -> Cleaned:
     stop = _head(lines, title, drop)
     _tail(lines, stop, drop)
     date = date_of_lines([lines[i] for i in sorted(drop)]) if drop else None
+    if len(body) > DEK_MIN_CHARS * 2 and _drop_dek(body, lines, drop):
+        _head(lines, title, drop)  # what was under the standfirst is the head now
     placeholders = _PLACEHOLDER_HINT.search(body) is not None or is_placeholder(lines[0])
     hashes = "##" in body  # "#" is rare: a search for it is quicker than for " ##"
     changed = _middle(body, lines, drop, placeholders, hashes) if placeholders or hashes else False
-    if len(body) > DEK_MIN_CHARS * 2:
-        _drop_dek(body, lines, drop)
     if not drop and not changed:
         return Cleaned(body)
     return Cleaned(_join(lines, drop), date)
