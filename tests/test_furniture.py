@@ -239,7 +239,7 @@ def test_a_wordpress_page_keeps_its_article_byline_and_date() -> None:
         "By Jane Doe\n\n"
         "The first paragraph says something true about video models and the people who"
         " make them.\n\n"
-        "A second paragraph follows here, and it also ends the way sentences end.\n"
+        "A second paragraph follows here, and it also ends the way sentences end."
     )
     assert cleaned.date is not None and cleaned.date.isoformat() == "2024-03-03"
 
@@ -253,7 +253,7 @@ def test_cookie_notices_and_copyright_go_from_the_head_and_tail() -> None:
         "© 2024 Example News. All rights reserved.\n"
     )
     cleaned = clean(body, "A title")
-    assert cleaned.body == "Body sentence number one is here and it is long enough to count.\n"
+    assert cleaned.body == "Body sentence number one is here and it is long enough to count."
     assert cleaned.date is not None and cleaned.date.isoformat() == "2024-06-05"
 
 
@@ -267,7 +267,7 @@ def test_furniture_words_inside_the_article_stay() -> None:
         "Close\n\n"
         "Another line of the article that is also a full sentence here.\n"
     )
-    assert clean(body, "Title").body == body.split("\n\n", 1)[1]
+    assert clean(body, "Title").body == body.split("\n\n", 1)[1].rstrip("\n")
 
 
 def test_the_head_goes_down_to_the_last_copy_of_the_title() -> None:
@@ -278,7 +278,7 @@ def test_the_head_goes_down_to_the_last_copy_of_the_title() -> None:
     )
     cleaned = clean(body, "The Headline")
     assert cleaned.body == (
-        "By Jane Doe\n\nThe article begins with a sentence that is long enough to count.\n"
+        "By Jane Doe\n\nThe article begins with a sentence that is long enough to count."
     )
     assert cleaned.date is not None and cleaned.date.isoformat() == "2024-03-03"
 
@@ -286,7 +286,7 @@ def test_the_head_goes_down_to_the_last_copy_of_the_title() -> None:
 def test_a_related_list_goes_only_under_its_heading_at_the_tail() -> None:
     tail = "Last sentence of the story, which ends the article for good.\n\n"
     listed = tail + "You may also like\n\nOne Headline\nAnother Headline\n"
-    assert clean(listed, "T").body == tail.rstrip("\n") + "\n"
+    assert clean(listed, "T").body == tail.rstrip("\n")
     unlisted = tail + "One Headline\nAnother Headline\n"
     assert clean(unlisted, "T").body == unlisted  # short lines, but no heading says so
 
@@ -319,14 +319,14 @@ def test_stray_heading_marks_go_but_headings_and_closing_hashes_stay() -> None:
         "A sentence, then ### another one, as a scraper flattened a heading here.\n"
     )
     assert clean(body, "T").body == (
-        "## A heading ##\n\nA sentence, then another one, as a scraper flattened a heading here.\n"
+        "## A heading ##\n\nA sentence, then another one, as a scraper flattened a heading here."
     )
 
 
 def test_a_standfirst_repeated_below_goes_once_but_a_refrain_stays() -> None:
     dek = "The first paragraph is a standfirst, which the page prints again a little below."
     body = f"{dek}\n\nAn anecdote opens the story proper, as stories do.\n\n{dek}\n\nMore.\n"
-    assert clean(body, "T").body == body.split("\n\n", 1)[1]
+    assert clean(body, "T").body == body.split("\n\n", 1)[1].rstrip("\n")
     verse = "A line of a song that repeats, long enough to look like a paragraph, la la.\n"
     stanza = verse + verse
     poem = f"{stanza}\nA middle verse.\n\n{stanza}"

@@ -92,7 +92,7 @@ def test_json_front_matter_on_one_line() -> None:
 def test_text_that_merely_starts_with_a_brace_is_body() -> None:
     a = article("{braces} are how this note starts.\n\nMore text.\n", name="note.txt")
     # Text, not front matter: its first line is the title (shown above the body).
-    assert (a.title, a.body) == ("{braces} are how this note starts.", "More text.\n")
+    assert (a.title, a.body) == ("{braces} are how this note starts.", "More text.")
 
 
 def test_broken_json_front_matter_is_skipped_with_the_line() -> None:

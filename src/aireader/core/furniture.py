@@ -447,7 +447,8 @@ def _drop_dek(body: str, lines: list[str], drop: set[int]) -> bool:
 
 
 def _join(lines: list[str], drop: set[int]) -> str:
-    """The lines kept, with no blank line doubled (or leading) where one was dropped.
+    """The lines kept, with no blank line doubled where one was dropped, none leading or
+    trailing (as the reading pane showed a text whose title it took off the top).
 
     Kept runs are copied as slices: the work is in the number of lines dropped.
     """
@@ -461,10 +462,12 @@ def _join(lines: list[str], drop: set[int]) -> str:
         while start < len(lines) and not lines[start].strip() and (not out or not out[-1].strip()):
             start += 1  # a blank line after one that went, where one is already
     out += lines[start:]
-    first = 0
-    while first < len(out) and not out[first].strip():
+    first, end = 0, len(out)
+    while first < end and not out[first].strip():
         first += 1
-    return "\n".join(out[first:])
+    while end > first and not out[end - 1].strip():
+        end -= 1
+    return "\n".join(out[first:end])
 
 
 def strip_head(body: str, title: str) -> str:
