@@ -352,27 +352,34 @@ def _words(text: str) -> int:
 def _middle(body: str, lines: list[str], drop: set[int], placeholders: bool, hashes: bool) -> bool:
     """Drop placeholder lines and stray ``###`` outside code fences; whether any changed.
 
-    Only the lines a search of ``body`` finds are looked at, not every line.
+    Only the lines a search of ``body`` finds are looked at, not every line, and the
+    code fences are found only once such a line needs to know.
     """
+    candidates: list[tuple[int, bool]] = []  # (line, whether it may be a placeholder)
+    if placeholders:
+        found = _lines_at(body, _PLACEHOLDER_HINT, 1)
+        candidates += [(0, True)] * bool(lines[0].strip()) + [(i, True) for i in found]
+    if hashes:  # marks in code are no stray marks
+        hashed = _lines_with(body, " ##")
+        candidates += [(i, False) for i in hashed if "`" not in lines[i]]
+    candidates = [(i, kind) for i, kind in candidates if i not in drop]
+    if not candidates:
+        return False
     fenced = _fenced(lines) if "```" in body or "~~~" in body else frozenset()
     changed = False
-    if placeholders:
-        candidates = _lines_at(body, _PLACEHOLDER_HINT, 1)
-        if lines and lines[0].strip():
-            candidates.insert(0, 0)
-        for index in candidates:
-            if index not in drop and index not in fenced and is_placeholder(lines[index]):
+    for index, placeholder in candidates:
+        if index in fenced or index in drop:
+            continue
+        line = lines[index]
+        if placeholder:
+            if is_placeholder(line):
                 drop.add(index)
                 changed = True
-    if hashes:
-        for index in _lines_with(body, "##"):
-            line = lines[index]
-            if index in drop or index in fenced or "`" in line:
-                continue
-            fixed = _STRAY_HASHES.sub("", line)
-            if fixed != line:
-                lines[index] = fixed
-                changed = True
+            continue
+        fixed = _STRAY_HASHES.sub("", line)
+        if fixed != line:
+            lines[index] = fixed
+            changed = True
     return changed
 
 
@@ -494,7 +501,7 @@ def clean(body: str, title: str) -> Cleaned:
     if len(body) > DEK_MIN_CHARS * 2 and _drop_dek(body, lines, drop):
         _head(lines, title, drop)  # what was under the standfirst is the head now
     placeholders = _PLACEHOLDER_HINT.search(body) is not None or is_placeholder(lines[0])
-    hashes = "##" in body  # "#" is rare: a search for it is quicker than for " ##"
+    hashes = " ##" in body  # not "##": a Markdown heading has that
     changed = _middle(body, lines, drop, placeholders, hashes) if placeholders or hashes else False
     if not drop and not changed:
         return Cleaned(body)
