@@ -86,10 +86,7 @@ tags: [china]
 
 {LONG_BODY}
 """,
-    "2024-06-01-epsilon.txt": (
-        f"{EPSILON}\n\nA plain text note with no front matter at all.\n\n"
-        "Plain text is read as it is written.\n"
-    ),
+    "2024-06-01-epsilon.txt": f"{EPSILON}\n\nA plain text note with no front matter at all.\n",
     "broken.md": "---\ntitle: [never closed\n---\n\nThis file cannot be loaded.\n",
 }
 

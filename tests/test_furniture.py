@@ -476,6 +476,31 @@ def test_the_index_holds_exactly_the_text_the_reader_shows() -> None:
         assert search_text(indexed)[4] == fold(prepared[1])  # ...is the text searched
 
 
+def test_topics_come_from_the_title_and_text_shown_not_from_the_page(tmp_path: Path) -> None:
+    from aireader.core.index import Index
+
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    (folder / "kling.txt").write_text(
+        "Ticker\n\nKuaishou launches Kling\n\n"
+        "Kuaishou, the short-video company, has launched Kling, a text-to-video model.\n\n"
+        "Related posts\n\nTicker tape returns\nTicker symbols explained\n",
+        encoding="utf-8",
+    )
+    (folder / "other.txt").write_text(
+        "A note on rivers\n\nRivers run to the sea, and the sea is wide and deep.\n",
+        encoding="utf-8",
+    )
+    index = Index.open(folder, tmp_path / "cache")
+    try:
+        index.sync(workers=1)
+        topics = {a.relpath: a.topics for a in index.articles()}
+    finally:
+        index.close()
+    assert {"Kling", "Kuaishou"} <= set(topics["kling.txt"])  # its title, and its text
+    assert not any("ticker" in topic.casefold() for topic in topics["kling.txt"])
+
+
 @pytest.mark.parametrize("query", ["ticker", '"post a comment"', '"close search window"'])
 def test_searching_for_furniture_finds_nothing(query: str) -> None:
     result = run_cli("search", query, SEEDS)
