@@ -436,7 +436,7 @@ def _texts() -> dict[str, tuple[str, str | bytes]]:
             "Rich/Textual markup in the title and body",
             _fm(
                 f"title: '{MARKUP}'\nauthor: '[b]Au[/b]'\ntags: ['[red]t[/]', '$var']",
-                f"{MARKUP}\n",
+                f"The body repeats it: {MARKUP}\n",
             ),
         ),
         "markup/guessed.md": ("markup in a guessed title", f"# {MARKUP}\n\n{MARKUP}\n"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aireader.core.article import DateSource
+from aireader.core.article import Article, DateSource
 from aireader.core.library import Library, NotAFolder, check_folder, load_library
 from aireader.paths import bundled_library
 
@@ -247,3 +247,50 @@ def test_bundled_library_is_not_modified_by_loading() -> None:
     before = {p: p.stat().st_mtime for p in root.rglob("*")}
     load_library(root)
     assert {p: p.stat().st_mtime for p in root.rglob("*")} == before
+
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+BUILT_FROM = {  # each bundled article and the raw seed it was made from
+    "alibaba-bets-on-open-source.md": "000_0a089d81b780c54c.txt",
+    "can-sora-revolutionize-the-ai-race.md": "001_57f928c9d1ed6209.txt",
+    "soras-debut-and-the-ai-competition.md": "002_771302742be78ef7.txt",
+    "disputa-dos-gigantes-da-ia-gpt-5-e-sora.md": "003_91b7da7be6c41ae6.txt",
+}
+
+
+def test_bundled_library_is_its_seeds_finished_and_nothing_invented() -> None:
+    """Each article is its seed's text word for word, less the page's furniture: the
+    text the reader shows of the raw seed. Its file holds nothing more to take out."""
+    from aireader.core.parse import parse_file, split_front_matter
+
+    library = {a.relpath: a for a in load_library(bundled_library()).articles}
+    assert set(library) == set(BUILT_FROM)
+    for relpath, seed_name in BUILT_FROM.items():
+        article = library[relpath]
+        seed = parse_file(SEEDS / seed_name, SEEDS)
+        assert isinstance(seed, Article), seed
+        assert article.title == seed.title
+        assert article.body.strip() == seed.body.strip(), relpath
+        written = (bundled_library() / relpath).read_text(encoding="utf-8")
+        _, text = split_front_matter(written)
+        assert text.strip() == article.body.strip(), relpath  # no furniture in the file
+        paragraphs = [p for p in text.split("\n\n") if len(p) > 80]
+        assert len(paragraphs) == len(set(paragraphs)), relpath  # none printed twice
+
+
+def test_bundled_dates_come_only_from_the_seeds_own_text() -> None:
+    library = {a.relpath: a for a in load_library(bundled_library()).articles}
+    dated = {
+        # "Tags: , Last modified: March 25, 2024" closes the seed
+        "can-sora-revolutionize-the-ai-race.md": "2024-03-25",
+        # the seed's own front matter: pubDatetime
+        "soras-debut-and-the-ai-competition.md": "2024-04-20T15:33:05.569000+00:00",
+    }
+    for relpath, article in library.items():
+        if relpath in dated:
+            assert article.date is not None and article.date.isoformat() == dated[relpath]
+            assert article.date_source == DateSource.FRONT_MATTER
+        else:  # no date anywhere in the seed: none is made up, the file's time is marked
+            assert article.date_source == DateSource.MTIME, relpath
+    front = (bundled_library() / "soras-debut-and-the-ai-competition.md").read_text("utf-8")
+    assert "slug:" not in front and "ogImage:" not in front  # a template's, not the article's

@@ -156,3 +156,28 @@ def test_a_click_on_a_link_opens_it_in_the_browser(tmp_path: Path) -> None:
                 break
             term.pump(0.1)
     assert opened.read_text().split() == ["https://example.org/paper"]
+
+
+def test_v_shows_the_raw_file_with_its_page_furniture_and_back(tmp_path: Path) -> None:
+    """A scraped seed reads without its page furniture; v shows the file as it is on
+    disk (furniture and all), and v again the article."""
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(SEEDS / SEED, library / SEED)
+    with Term.run(library, tmp_path=tmp_path, size=(100, 40)) as term:
+        term.wait_for("Revolutionize")
+        term.settle()
+        term.press("enter")
+        term.wait_for("optimistic outlook")
+        term.press("G")
+        assert "Global Impact" in term.text()
+        assert "Close Search Window" not in term.text()
+        term.press("v")
+        term.wait_for("as it is on disk")
+        assert "Written by 11:47 am" in term.text()  # the file's first line
+        term.press("G")
+        assert "Close Search Window" in term.text()
+        term.press("v")
+        term.press("g")
+        assert "as it is on disk" not in term.text()
+        assert "optimistic outlook" in term.text()

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit
 
 from aireader import __version__, paths
 from aireader.core import config
-from aireader.core.article import EXTENSIONS, Article, DateSource, Skipped
+from aireader.core.article import EXTENSIONS, Article, DateSource, Skipped, title_key
 from aireader.core.config import Settings
 from aireader.core.library import NotAFolder, check_folder
 from aireader.core.store import UNTOUCHED, ArticleState, StateFileError, Store, StoreError
@@ -127,7 +127,7 @@ Exit status: 0 something matched, 1 nothing matched, 2 a bad query or usage.
 
 JSON_FIELDS_HELP = """\
 --json fields: path, title, date (ISO 8601, null when unknown), date_source
-(front matter, filename or mtime), tags, topics (key terms derived for an
+(front matter, filename, text or mtime), tags, topics (key terms derived for an
 article with no tags, else []), author, source, lang, link, draft, read,
 bookmarked, progress (how far into an article started but not finished, 0 to
 1 to three decimals; null otherwise), extract (two or three of the article's
@@ -1097,7 +1097,7 @@ def _ordered(found: _Found, query: Query | None, sort: str) -> list[int]:
     if sort == "oldest":
         return newest[::-1]
     if sort == "title":
-        return sorted(newest, key=lambda i: articles[i].title.casefold())
+        return sorted(newest, key=lambda i: title_key(articles[i].title))
     return newest
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import UTC, datetime
 from datetime import date as Date
 from enum import StrEnum
@@ -33,6 +34,8 @@ class DateSource(StrEnum):
 
     FRONT_MATTER = "front matter"
     FILENAME = "filename"
+    TEXT = "text"
+    """A "Published:", "Last modified:" or "Released on …" line of the page's own text."""
     MTIME = "mtime"
 
 
@@ -88,6 +91,35 @@ def tag_key(tag: str) -> str:
     ``Sora AI``, ``sora-ai`` and ``sora_ai`` all become ``sora-ai``.
     """
     return "-".join(tag.casefold().replace("_", " ").replace("-", " ").split())
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def title_key(title: str) -> tuple[tuple[object, ...], str, str]:
+    """The key that orders titles as a person would: naturally.
+
+    Case and accents do not count, and runs of digits compare as numbers, so
+    "第 3 期" comes before "第 11 期" and "v0.9" before "v0.10". Titles that differ
+    only in case, accents or leading zeros keep a fixed order between them.
+    Every sort by title (the list's ``sort = "title"``, ``--sort title``) uses it.
+    """
+    folded = title.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    parts = _DIGITS.split(folded)
+    # Text and numbers alternate (text first), so each position holds one kind.
+    # A number compares by its length without leading zeros, then its digits:
+    # no int() of a 5,000-digit run, and Unicode digits (٣, ３) count as well.
+    key: list[object] = []
+    for n, part in enumerate(parts):
+        if n % 2:
+            digits = str(int(part)) if len(part) < 40 else part.lstrip("0") or "0"
+            key.append((len(digits), digits))
+        else:
+            key.append(part)
+    return tuple(key), folded, title
 
 
 def content_identity(title: str, body: str, path: Path) -> str:

@@ -1,8 +1,10 @@
-"""Reading the many ways people write a date in front matter and file names."""
+"""Reading the many ways people write a date: in front matter, in file names, and in
+the lines a web page puts around an article ("Published: March 3, 2024")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
@@ -85,3 +87,89 @@ def date_from_mtime(mtime: float) -> ArticleDate | None:
         return ArticleDate(datetime.fromtimestamp(mtime, tz=UTC).astimezone())
     except (OverflowError, OSError, ValueError):
         return None
+
+
+# -- dates in a page's own text ----------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan january", "feb february", "mar march", "apr april", "may", "jun june",
+         "jul july", "aug august", "sep sept september", "oct october", "nov november",
+         "dec december"),
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_LINE = re.compile(
+    r"(?:^|[,|·•]\s*)"
+    r"(?P<label>first\s+published|published|posted|released|last\s+modified|last\s+updated"
+    r"|modified|updated)(?:\s+on)?\s*:?\s*(?P<rest>.{6,60})$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"(?P<iso>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?)"
+    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})/(?P<m3>\d{1,2})/(?P<d3>\d{1,2})",
+    re.IGNORECASE,
+)
+"""A date as pages write one: ISO 8601, "March 25, 2024", "25 March 2024", "2024/03/25"."""
+_PUBLISHED_LABELS = ("first published", "published", "posted", "released")
+_DATE_WORDS = ("publish", "posted", "released", "modified", "updated")
+
+
+def may_date(low: str) -> bool:
+    """Whether a casefolded line may be a date line (a substring test, before the search)."""
+    return any(word in low for word in _DATE_WORDS)
+
+
+def date_line(text: str) -> tuple[str, ArticleDate] | None:
+    """The label and date of a "Published: …", "Last modified: …" or "Released on …"
+    line (which may follow other furniture: "Tags: , Last modified: March 25, 2024")."""
+    match = _DATE_LINE.search(text)
+    if match is None:
+        return None
+    found = _DATE.search(match["rest"])
+    if found is None or found.start() > 12:
+        return None
+    day = _date(found)
+    if day is None:
+        return None
+    return " ".join(match["label"].casefold().split()), day
+
+
+def _date(found: re.Match[str]) -> ArticleDate | None:
+    """The day a match of :data:`_DATE` names (built from its parts: no format guessing)."""
+    if found["iso"]:
+        return parse_date(found["iso"])
+    if found["y3"]:
+        year, month, day = int(found["y3"]), int(found["m3"]), int(found["d3"])
+    else:
+        n = "1" if found["y1"] else "2"
+        year, day = int(found["y" + n]), int(found["d" + n])
+        month = _MONTHS[found["m" + n].casefold()]
+    try:
+        return ArticleDate(datetime(year, month, day), day_only=True)
+    except ValueError:  # 31 February
+        return None
+
+
+def date_of_lines(lines: Sequence[str]) -> ArticleDate | None:
+    """The publication date among a page's furniture lines, else its modification date."""
+    modified: ArticleDate | None = None
+    for text in lines:
+        if not may_date(text.casefold()):
+            continue
+        found = date_line(text)
+        if found is None:
+            continue
+        label, day = found
+        if label in _PUBLISHED_LABELS:
+            return day
+        modified = modified or day
+    return modified

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 SCHEMA = 6
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when parsing changes what an article becomes: every cached entry is then redone."""
 
 BATCH = 1000
@@ -232,12 +232,16 @@ def _keys_of(terms: str) -> list[str]:
 
 def _terms(article: Article) -> str:
     """Candidate key terms of an article with no tags, packed (see :mod:`keyterms`);
-    "" for a tagged one: its tags say what it is about."""
+    "" for a tagged one: its tags say what it is about.
+
+    From the text the reading pane shows: its title, then its body (which holds no
+    copy of the title, nor the page's furniture).
+    """
     if article.tags:
         return ""
     from aireader.core.keyterms import candidates, pack
 
-    return pack(candidates(article.title, article.body))
+    return pack(candidates(article.title, f"{article.title}\n\n{article.body}"))
 
 
 def _text_key(text: tuple[str, ...]) -> str:

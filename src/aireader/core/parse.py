@@ -3,6 +3,9 @@
 Front matter may be YAML (``---``), TOML (``+++``) or JSON (``{``), read through
 python-frontmatter's handlers and always loaded safely. Field names follow what
 static-site generators really use (Jekyll, Hugo, Astro, Zola, Eleventy...).
+An article's body is what the reading pane shows and the index searches: the
+text without a copy of its title at the top, nor the web page's furniture
+around it (see :mod:`aireader.core.furniture`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,16 @@ from aireader.core.article import (
     tag_key,
 )
 from aireader.core.dates import date_from_filename, date_from_mtime, parse_date
+from aireader.core.furniture import (
+    clean,
+    heading_text,
+    is_furniture,
+    is_placeholder,
+    plain,
+    strip_head,
+)
 from aireader.core.language import detect as detect_language
+from aireader.core.record import Record
 from aireader.core.text import NotText, decode, neutralise, neutralise_line
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -309,65 +321,18 @@ def _lang(value: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Titles for files without one.
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+)$")
 _BYLINE = re.compile(
     r"^(by|written by|posted( by| on)?|published( by| on)?|updated|author|"
     r"por|escrito por|publicado( por| em)?)\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b",
     re.IGNORECASE,
 )
-_FURNITURE = {
-    "ticker",
-    "menu",
-    "home",
-    "search",
-    "share",
-    "share this",
-    "tweet",
-    "comments",
-    "post a comment",
-    "0 comments",
-    "close search window",
-    "close",
-    "skip to content",
-    "advertisement",
-    "subscribe",
-    "sign in",
-    "log in",
-    "login",
-    "image",
-    "read more",
-    "related posts",
-    "related",
-    "navigation",
-    "toggle navigation",
-    "main menu",
-}
-# A link's text holds no brackets and its target at most one level of parentheses:
-# each attempt then stops at the next bracket or parenthesis, so a line of
-# thousands of "[" or "[](" costs linear time, not quadratic.
-_MARKUP = re.compile(r"[*_`~]+|^\s*>\s*|!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _SCAN_LINES = 40
-
-
-def _heading(line: str) -> str | None:
-    """The text of an ATX heading line (closing hashes removed), or None for another line.
-
-    Not one regular expression: ``(.+?)\\s*#*\\s*$`` backtracks cubically on a
-    heading with a long run of spaces inside.
-    """
-    match = _HEADING.match(line)
-    if match is None:
-        return None
-    return match.group(2).rstrip().rstrip("#").rstrip()
-
-
-def _plain(line: str) -> str:
-    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line).split())
+_heading = heading_text
+_plain = plain
 
 
 def _is_furniture(line: str) -> bool:
-    low = line.lower().strip(" .:|·-–—")
-    return low in _FURNITURE or bool(re.match(r"^(visited|views?)\s+\d", low))
+    return is_furniture(line) or is_placeholder(line)
 
 
 def _is_paragraph(line: str) -> bool:
@@ -396,7 +361,8 @@ def guess_title(body: str) -> str | None:
     "Ticker" and bylines such as "Written by 11:47 am AI, Discussions".
     """
     lines = []
-    for raw in body.splitlines():
+    head = body.split("\n", _SCAN_LINES * 4)  # the top: not every line of a long text
+    for raw in head[: _SCAN_LINES * 4]:
         if raw.strip():
             lines.append(raw)
         if len(lines) >= _SCAN_LINES:
@@ -423,23 +389,10 @@ def strip_leading_title(body: str, title: str) -> str:
     """The body without a copy of the title at its top (and furniture before it).
 
     Scraped pages and Markdown files often repeat the title as their first line or
-    heading; the reading pane already shows it above the text.
+    heading; the reading pane already shows it above the text. An article's body
+    (:func:`parse_bytes`) has had this done, with the rest of :func:`furniture.clean`.
     """
-    wanted = _plain(title).casefold()
-    lines = body.splitlines()
-    cut = None
-    for index, raw in enumerate(lines[:_SCAN_LINES]):
-        if not raw.strip():
-            continue
-        heading = _heading(raw)
-        text = _plain(raw if heading is None else heading)
-        if text.casefold() == wanted:
-            cut = index + 1
-        elif cut is not None or len(text.split()) > 6 or _is_paragraph(text):
-            break
-    if cut is None:
-        return body
-    return "\n".join(lines[cut:]).lstrip("\n")
+    return strip_head(body, title)
 
 
 def _title_from_filename(path: Path) -> str:
@@ -500,9 +453,13 @@ def _parse(
     if date is None:
         date = date_from_filename(path.name)
         date_source = DateSource.FILENAME if date else None
+    cleaned = clean(body, title)  # the article without the page around it
+    if date is None and cleaned.date is not None:
+        date, date_source = cleaned.date, DateSource.TEXT
     if date is None:
         date = date_from_mtime(mtime)
         date_source = DateSource.MTIME if date else None
+    raw_body, body = body, cleaned.body
 
     tags: list[str] = []
     keys: list[str] = []
@@ -531,7 +488,8 @@ def _parse(
         title=title,
         body=body if keep_body else "",
         format=fmt,
-        identity=content_identity(title, body, path) if derive else "",
+        # The file's own text: a change in what counts as furniture keeps the identity.
+        identity=content_identity(title, raw_body, path) if derive else "",
         date=date,
         date_source=date_source,
         tags=tuple(tags),
@@ -576,13 +534,69 @@ def parse_file(
     return parse_bytes(data, path, relpath, mtime=stat.st_mtime, keep_body=keep_body, derive=derive)
 
 
+RAW_MAX_BYTES = 4 * 1024 * 1024
+"""Bytes of a file :func:`raw_text` reads at most (a reading pane shows no more)."""
+
+
+class RawText(Record):
+    """A file's own text, as it is on disk but safe to show: see :func:`raw_text`."""
+
+    __slots__ = ("complete", "text")
+    text: str
+    complete: bool
+    """False when the file is longer than what was read (the text is its start)."""
+
+    def __init__(self, text: str, complete: bool = True) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "complete", complete)
+
+
+def raw_text(path: Path, relpath: str, *, max_bytes: int = RAW_MAX_BYTES) -> RawText | Skipped:
+    """The file as written (front matter, page furniture and all), for a "raw" view.
+
+    Nothing is taken out but what cannot be shown safely: escape sequences and
+    control characters are removed and line endings made ``\n``, as for the
+    article. At most ``max_bytes`` are read, cut at a line's end. Never raises:
+    a file that cannot be read or is not text gives a :class:`Skipped` with the reason.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Skipped(path, relpath, f"cannot read: {exc.strerror or exc}")
+    complete = len(data) <= max_bytes
+    if not complete:
+        data = data[:max_bytes]
+        cut = data.rfind(b"\n")
+        data = data[: cut + 1] if cut > 0 else _whole_characters(data)
+    try:
+        return RawText(neutralise(decode(data)), complete)
+    except NotText as exc:
+        return Skipped(path, relpath, str(exc))
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """``data`` without a UTF-8 character cut off at its end."""
+    start = len(data)
+    while start > 0 and len(data) - start < 3 and data[start - 1] & 0xC0 == 0x80:
+        start -= 1  # back over continuation bytes to the character's first byte
+    if start == 0 or data[start - 1] < 0xC0:
+        return data
+    lead = data[start - 1]
+    size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return data if len(data) - start + 1 >= size else data[: start - 1]
+
+
 __all__ = [
     "EXTENSIONS",
+    "RAW_MAX_BYTES",
     "FrontMatterError",
+    "RawText",
     "guess_title",
     "parse_bytes",
     "parse_file",
     "parse_tags",
+    "raw_text",
     "split_front_matter",
     "strip_leading_title",
 ]

@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from aireader import paths
-from aireader.core.article import Article
+from aireader.core.article import Article, title_key
 from aireader.core.config import Settings
 from aireader.core.index import LOCK_TIMEOUT, Index, SyncCancelled
 from aireader.core.shelf import Shelf
@@ -679,7 +679,7 @@ class MainScreen(Screen[None]):
         if order == "title":
             articles = self.shelf.articles
             if self._title_order is None or self._title_order[0] is not articles:
-                by_title = sorted(range(len(articles)), key=lambda i: articles[i].title.casefold())
+                by_title = sorted(range(len(articles)), key=lambda i: title_key(articles[i].title))
                 rank = [0] * len(articles)
                 for place, i in enumerate(by_title):
                     rank[i] = place

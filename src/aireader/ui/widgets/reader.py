@@ -126,20 +126,14 @@ def _prepare_and_render(
 
 
 def _raw(article: Article, root: Path) -> Prepared | Skipped:
-    """The file as it is on disk, front matter and all (``v``): decoded, and cleaned
-    of escape sequences like everything shown, but otherwise untouched."""
-    from aireader.core.text import NotText, decode, neutralise
+    """The file as it is on disk, front matter and all (``v``): made safe to show by
+    the core, otherwise untouched."""
+    from aireader.core.parse import raw_text
 
-    try:
-        with open(article.location, "rb") as handle:
-            data = handle.read(HEAD_BYTES)
-    except OSError as exc:
-        return Skipped(article.path, article.relpath, f"cannot read: {exc.strerror or exc}")
-    try:
-        text = neutralise(decode(data))
-    except NotText as exc:
-        return Skipped(article.path, article.relpath, str(exc))
-    text = text.expandtabs(4)
+    raw = raw_text(article.path, article.relpath, max_bytes=HEAD_BYTES)
+    if isinstance(raw, Skipped):
+        return raw
+    text = raw.text.expandtabs(4)
     return article, text, chunks(_short_lines(text[:MAX_SHOWN]), first=FIRST_PIECE), False
 
 
@@ -185,6 +179,8 @@ class Reader(VerticalScroll, can_focus=True):
         """The width and theme the text on screen was rendered for."""
         self.raw = False
         """Whether the file is shown as it is on disk (``v``) rather than read."""
+        self._left_at: float | None = None
+        """Where the article was (a fraction of it) when ``v`` showed the raw file."""
         self.passive: Query | None = None
         """The list's search, highlighted in whatever article is shown."""
         self.finding: Query | None = None
@@ -263,7 +259,13 @@ class Reader(VerticalScroll, can_focus=True):
         if self.article is None:
             return False
         self.raw = not self.raw
-        self._resume = None
+        if self.raw:  # the file from its top; back to the article where it was left
+            self._left_at = self.scroll_y / self.max_scroll_y if self.max_scroll_y > 0 else None
+            self._resume = None
+        else:
+            self._resume = self._left_at
+        self.tracking = False  # the raw file's scrolling is not the article's position
+        self.scroll_home(animate=False, immediate=True)
         self._load_text(self.article, self._root)
         return self.raw
 
@@ -426,7 +428,7 @@ class Reader(VerticalScroll, can_focus=True):
                 return
             self.scroll_to(y=round(self._resume * self.max_scroll_y), animate=False, immediate=True)
             self._resume = None
-        self.tracking = True
+        self.tracking = not self.raw  # the raw file's scrolling is no reading position
 
     @property
     def position(self) -> float | None:
