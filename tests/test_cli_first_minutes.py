@@ -194,13 +194,13 @@ def pages(library_dir: Path, write_article: WriteArticle) -> Path:
         "llama.txt",
         "Can Sora win\n\nMany products rely on Meta's Llama 2 model, a year behind.\n\n"
         + "Filler text about other things. " * 8
-        + "\n\nVisited 2 times, 1 visit(s) today\n",
+        + "\n\nTested 2 times, 1 run(s) today\n",
     )
     write_article(
         "alibaba.txt",
         "Alibaba bets\n\nAlibaba is making a bold bet: opening access to its model.\n\n"
         + "More filler about the market. " * 8
-        + "\n\nPost a Comment\n\n0 Comments\n",
+        + "\n\nSend a Letter to the editors of the paper.\n",
     )
     write_article(
         "curtas.md",
@@ -225,15 +225,17 @@ def snippet_for(folder: Path, query: str) -> str:
 
 
 def test_piped_and_json_snippets_agree(pages: Path) -> None:
-    piped = hits(run("search", '"Post a Comment"', pages).stdout)[0]["snippet"]
-    assert piped == snippet_for(pages, '"Post a Comment"')
+    piped = hits(run("search", '"Send a Letter"', pages).stdout)[0]["snippet"]
+    assert piped == snippet_for(pages, '"Send a Letter"')
 
 
 @pytest.mark.parametrize(
     ("query", "shown"),
     [
-        ('"Visited 2 times"', "[Visited 2 times], 1 visit(s) today"),
-        ('"Post a Comment"', "[Post a Comment] 0 Comments"),
+        # The shape of the seeds' "Visited 2 times" and "Post a Comment" (page furniture,
+        # now left out of the index): a phrase whose short words come earlier too.
+        ('"Tested 2 times"', "[Tested 2 times], 1 run(s) today"),
+        ('"Send a Letter"', "[Send a Letter] to the editors"),
         ('"series curtas"', '"As [séries curtas] parecem'),
     ],
 )
@@ -244,10 +246,10 @@ def test_a_phrase_shows_the_passage_that_holds_it(pages: Path, query: str, shown
 
 
 def test_a_phrase_in_json_highlights_the_phrase(pages: Path) -> None:
-    result = run("search", '"Post a Comment"', "--json", pages)
+    result = run("search", '"Send a Letter"', "--json", pages)
     (record,) = map(json.loads, result.stdout.splitlines())
     snippet = record["snippet"]
-    assert [snippet[a:b] for a, b in record["highlights"]] == ["Post a Comment"]
+    assert [snippet[a:b] for a, b in record["highlights"]] == ["Send a Letter"]
 
 
 def test_words_show_where_they_come_together(pages: Path) -> None:

@@ -34,7 +34,6 @@ from aireader.core.parse import (
 )
 from aireader.core.text import decode, neutralise
 from aireader.core.words import fold
-from aireader.ui.widgets.reader import TextPiece
 from test_app import Session, running
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # the raw seed articles
@@ -510,7 +509,8 @@ def test_searching_for_furniture_finds_nothing(query: str) -> None:
 
 
 async def reader_text(s: Session) -> str:
-    return "".join(piece.original.plain for piece in s.reader.query(TextPiece))
+    """The reading pane's whole text, as rendered (its lines joined, spaces as one)."""
+    return " ".join(" ".join(s.reader.body.lines_text()).split())
 
 
 async def test_the_app_neither_finds_nor_shows_the_page_around_an_article(
@@ -595,10 +595,10 @@ async def test_the_bundled_library_shows_real_dates_and_marks_file_times(
         rows = {title: s.row(title[:30]) for title in s.list_titles()}
         for title, row in rows.items():
             if title.startswith(("Can Sora", "Sora's debut")):  # dated by their seeds
-                assert row.rstrip(" │").endswith(("2024-03-25", "2024-04-20")), row
+                assert row.rstrip(" │┃").endswith(("2024-03-25", "2024-04-20")), row
                 assert "~" not in row
             else:  # no date in the seed: the file's time, and the list says so
-                assert row.rstrip(" │").endswith("~"), row
+                assert row.rstrip(" │┃").endswith("~"), row
         await s.press("G", "enter")  # the oldest: Can Sora, dated by its own text
         assert s.reader.article is not None
         assert s.reader.article.title.startswith("Can Sora Revolutionize")
