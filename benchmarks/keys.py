@@ -121,6 +121,15 @@ def make_library(root: Path, seed: int = 7) -> Path:
     return library
 
 
+def display(screen: pyte.Screen) -> list[str]:
+    """The screen's lines (pyte's own ``display`` fails on an empty cell after some
+    wide characters); the second cell of a wide character holds nothing."""
+    return [
+        "".join(screen.buffer[y][x].data for x in range(screen.columns))
+        for y in range(screen.lines)
+    ]
+
+
 def _frame(screen: pyte.Screen) -> tuple[tuple[tuple[str, str, str, bool, bool], ...], ...]:
     """Every cell's character and colours: what a person sees change."""
     return tuple(
@@ -151,7 +160,7 @@ class Watcher:
         session.screen.feed = feed  # type: ignore[method-assign]
 
     def text(self) -> str:
-        return "\n".join(self.screen.display)
+        return "\n".join(display(self.screen))
 
     def press(self, key: bytes, shown: str | None) -> dict[str, float]:
         """Send ``key``; milliseconds to its first change, to ``shown`` and to settled."""

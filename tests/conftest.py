@@ -40,6 +40,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     ):
         monkeypatch.delenv(f"AIREADER_{name}", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    import aireader.ui.screens.main as main_screen
+
+    monkeypatch.setattr(main_screen, "COUNTS_DELAY", 0.0)  # no waiting in tests
     return dirs
 
 

@@ -159,14 +159,18 @@ class Term:
     # -- what is on screen -------------------------------------------------------------
 
     def lines(self) -> list[str]:
-        return list(self.screen.display)
+        """The screen's lines, a character a cell (the second cell of a wide one is
+        left out). pyte's own ``display`` fails on an empty cell after some wide
+        characters."""
+        buffer, columns = self.screen.buffer, self.screen.columns
+        return ["".join(buffer[y][x].data for x in range(columns)) for y in range(self.height)]
 
     def text(self) -> str:
-        return "\n".join(line.rstrip() for line in self.screen.display)
+        return "\n".join(line.rstrip() for line in self.lines())
 
     def find(self, needle: str) -> tuple[int, int]:
         """Where ``needle`` starts on screen: (column, row), from 0."""
-        for y, line in enumerate(self.screen.display):
+        for y, line in enumerate(self.lines()):
             x = line.find(needle)
             if x >= 0:
                 return x, y
@@ -176,7 +180,7 @@ class Term:
         """The pane whose top border carries ``title`` (round, or heavy when it has
         the focus): (left, top, right, bottom), inclusive."""
         for corner, edge in (("╭─ ", "╮"), ("┏━ ", "┓")):
-            for y, line in enumerate(self.screen.display):
+            for y, line in enumerate(self.lines()):
                 x = line.find(corner + title)
                 if x >= 0:
                     right = line.index(edge, x)

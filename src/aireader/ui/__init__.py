@@ -5,6 +5,9 @@ mouse event) by waiting for what follows: Textual waits ``ESCDELAY``
 milliseconds, 100 by default, and Escape is one of the keys pressed most here.
 A terminal sends a sequence's bytes together, so 25 ms tells them apart as
 surely; a user on a slow link can still set ``ESCDELAY`` (as for ncurses).
+(Textual's input thread looks at the clock every 100 ms while no byte comes, so
+an Escape still takes up to that long; with the default 100 ms wait it could
+miss that look and take 200.)
 """
 
 import os

@@ -47,6 +47,8 @@ if TYPE_CHECKING:  # loaded on the first search: they cost start-up time
 
 POSITION_DELAY = 1.0
 """Seconds after the last scroll before the reading position is written."""
+COUNTS_DELAY = 0.15
+"""Seconds after a read or bookmark change before the sidebar's counts are redrawn."""
 UNDO_DEPTH = 100
 """How many changes ``u`` can take back."""
 SEARCH_HINT = 'words  "a phrase"  -not  a OR b  pre*  tag:x  is:unread  after:2024-03'
@@ -313,6 +315,7 @@ class MainScreen(Screen[None]):
         self.saved: list[SavedSearch] = []
         self.saved_counts: dict[str, SavedCount] = {}
         self._saved_timer: Timer | None = None
+        self._counts_timer: Timer | None = None
         self._libraries_counted = False
         self._store_message: str | None = None
         """The last store failure told to the user (each is told once)."""
@@ -364,7 +367,8 @@ class MainScreen(Screen[None]):
         stacked screen the reading pane takes the list's room."""
         focused = event.widget
         reader = self.query_one(Reader)
-        self.set_class(focused is reader or reader in focused.ancestors, "-reading")
+        reading = focused is reader or reader in focused.ancestors
+        self.query_one("#list-column").set_class(reading, "-reading")
         sidebar = self.query_one(TagSidebar)
         if (
             focused is not sidebar
@@ -794,10 +798,20 @@ class MainScreen(Screen[None]):
         reader = self.query_one(Reader)
         if reader.article is not None and reader.article.identity in {a.identity for a in changed}:
             reader.show_header(reader.article, self.state_of(reader.article))
-        # The sidebar's counts a frame later: the row and the article come first.
+        # The sidebar's counts a moment later: the row and the article come first
+        # (redrawing the sidebar's entries took a third of the first frame).
         self._show_status()
-        self.call_after_refresh(self._refresh_counts)
+        self._refresh_counts_soon()
         return changed
+
+    def _refresh_counts_soon(self) -> None:
+        if self._counts_timer is not None:
+            self._counts_timer.stop()
+            self._counts_timer = None
+        if COUNTS_DELAY > 0:
+            self._counts_timer = self.set_timer(COUNTS_DELAY, self._refresh_counts)
+        else:
+            self.call_after_refresh(self._refresh_counts)
 
     # -- messages ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -302,6 +303,9 @@ class Reader(VerticalScroll, can_focus=True):
         body.set_highlighter(query.highlights if query is not None else None)
         body.display = True
         body.add_lines(first_lines)
+        # The rest is rendered once these lines are on screen: a thread rendering
+        # beside the event loop takes the GIL from the frame that shows them.
+        await self._next_frame()
         await self._render_rest(pieces[1:], markdown, theme, width)
         self._highlight(jump=False)
         self.post_message(self.Shown(article, fresh))
@@ -326,6 +330,13 @@ class Reader(VerticalScroll, can_focus=True):
         comfortable measure (the pane keeps a gutter for its scrollbar)."""
         page = self.query_one("#page")
         return max(20, page.content_region.width or self.scrollable_content_region.width)
+
+    async def _next_frame(self) -> None:
+        """Wait until the screen has been refreshed (at most half a second)."""
+        shown = asyncio.Event()
+        self.call_after_refresh(shown.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shown.wait(), 0.5)
 
     async def _render_rest(
         self, pieces: list[str], markdown: bool, theme: Theme, width: int
