@@ -30,6 +30,9 @@ What is measured (medians of ``--runs`` runs unless said otherwise):
   ``await pilot.press("j")`` once loaded; also the same 100 keys posted at once.
 * **1 MB article**: in the pty, warm: ``j`` down to a 1 MB article, then Enter,
   until its first words are on the screen (median of the runs).
+* **keys**: :mod:`benchmarks.keys` at 120x40: each reading key's first visible
+  change (characters or colours) and, for Enter, the article's first lines,
+  timed from outside in the pty; ``--no-keys`` skips it.
 * **search**: :mod:`benchmarks.search` in a child process, per size: the latency
   of a fixed mix of 200 queries (p50, p95, max) over the library's index, and
   the one-time cost of loading the articles for search. ``--no-search`` skips it.
@@ -727,6 +730,33 @@ def _na(samples: Samples) -> str:
     return f"n/a: {samples.why_not()}"
 
 
+def key_targets(keys: Result) -> list[Target]:
+    """The keys' rows: the slowest first change of any key, and the slowest first
+    lines of an article under 100 KB (over the steps of :mod:`benchmarks.keys`)."""
+    from benchmarks.keys import FIRST_CHANGE_MS, FIRST_LINES_MS, slowest
+
+    if not keys:
+        return []
+    (first, first_step), (lines, lines_step) = slowest(keys)
+    rows = []
+    for name, value, step, limit in (
+        ("keys: slowest first change", first, first_step, FIRST_CHANGE_MS),
+        ("article < 100 KB: first lines", lines, lines_step, FIRST_LINES_MS),
+    ):
+        rows.append(
+            Target(
+                name,
+                fmt_ms(value),
+                step,
+                None,
+                f"<= {limit:g} ms",
+                None if value is None else value <= limit,
+                "" if value is not None else "n/a: not measured",
+            )
+        )
+    return rows
+
+
 def targets(
     floor: Samples, bundled: StartRuns, sizes: list[SizeResult], big: Result
 ) -> list[Target]:
@@ -981,6 +1011,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-search", action="store_true", help="skip the search latency benchmark"
     )
+    parser.add_argument("--no-keys", action="store_true", help="skip the keys benchmark")
     parser.add_argument(
         "--workdir", type=Path, default=generate.DEFAULT_WORKDIR, help="default: %(default)s"
     )
@@ -1025,7 +1056,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = [measure_size(bench, n, args.seed, search=not args.no_search) for n in sorted(sizes)]
     big = measure_big(bench, args.seed)
     help_cost = measure_reading_help(bench, args.seed)
-    rows = targets(floor, bundled, results, big)
+    keys: Result = {}
+    if not args.no_keys:
+        from benchmarks import keys as keys_bench
+
+        log("\n== keys ==")
+        keys = keys_bench.measure(bench.workdir, bench.runs, [TERMINAL], python=bench.python)
+    rows = targets(floor, bundled, results, big) + key_targets(keys)
     elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
 
     header = (
@@ -1061,6 +1098,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(figures_table(results))
     print()
     print(table(target_rows, right=(1, 3)))
+    if keys:
+        from benchmarks.keys import report as keys_report
+
+        print()
+        print(keys_report(keys).rstrip())
     print(
         "\nreading help, added indexing cost (one core, untagged articles without a language): "
         f"{help_cost['while_indexing_ms_per_1k']:.0f} ms per 1,000 articles (language "
@@ -1094,6 +1136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bundled": {**bundled_info, **bundled.as_json()},
         "sizes": {str(s.n): s.as_json() for s in results},
         "big_article": big,
+        "keys": keys,
         "reading_help": help_cost,
         "targets": [t.as_json() for t in rows],
         "errors": problems,
