@@ -31,6 +31,7 @@ import re
 from aireader.core.article import ArticleDate, cjk_count
 from aireader.core.dates import date_line, date_of_lines, may_date
 from aireader.core.record import Record
+from aireader.core.text import fences
 
 SCAN_LINES = 40
 """Non-blank lines read at the head, and at the tail, for furniture."""
@@ -169,7 +170,6 @@ _PLACEHOLDER_HINT = re.compile(
 _CREDIT_WORDS = 6
 
 _STRAY_HASHES = re.compile(r"(?<=\S) +#{2,6}(?=[ \t]+\S)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|>|\||```|~~~|<|(?:[-*_]\s*){3,}$)")
 """A Markdown list item, quote, table row, fence, HTML or rule: structure, not a header."""
 
@@ -413,20 +413,7 @@ def _lines_with(body: str, needle: str) -> list[int]:
 
 def _fenced(lines: list[str]) -> frozenset[int]:
     """The indexes of the lines of fenced code blocks, fences included."""
-    inside: set[int] = set()
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if opening:
-            marker = opening.group(1)[0]
-            if fence is None:
-                fence = marker
-            elif marker == fence:
-                fence = None
-            inside.add(index)
-        elif fence is not None:
-            inside.add(index)
-    return frozenset(inside)
+    return frozenset(n for n, (code, _) in enumerate(fences(lines)) if code)
 
 
 def _drop_dek(body: str, lines: list[str], drop: set[int]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 
 # ESC-introduced sequences: CSI, OSC/DCS/APC/PM/SOS strings, and two-byte escapes.
 _ESCAPE_SEQUENCE = re.compile(
@@ -92,6 +93,24 @@ def decode(data: bytes) -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def fences(lines: Iterable[str]) -> Iterator[tuple[bool, bool]]:
+    """For each line, whether it belongs to a fenced code block (its fences
+    included), and whether a fence is still open after it. A block closes on a
+    fence of the same character as the one that opened it."""
+    fence: str | None = None
+    for line in lines:
+        opening = _FENCE.match(line)
+        if opening:
+            marker = opening.group(1)[0]
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+            yield True, fence is not None
+        else:
+            yield fence is not None, fence is not None
+
+
 def chunks(text: str, first: int = 6_000, size: int = 48_000) -> list[str]:
     """``text`` cut into pieces at blank lines outside code fences.
 
@@ -104,23 +123,18 @@ def chunks(text: str, first: int = 6_000, size: int = 48_000) -> list[str]:
     pieces: list[str] = []
     start = 0
     limit = first
-    fence: str | None = None
+    fence = False
     position = 0
     last_break = -1
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for line, (code, open_after) in zip(lines, fences(lines), strict=True):
         end = position + len(line)
-        opening = _FENCE.match(line)
-        if opening:
-            marker = opening.group(1)[0]
-            if fence is None:
-                fence = marker
-            elif marker == fence:
-                fence = None
-        elif fence is None and not line.strip():
+        if not code and not line.strip():
             last_break = end
+        fence = open_after
         if end - start >= limit:
             cut = last_break if last_break > start else end
-            if fence is not None and last_break > start:
+            if fence and last_break > start:
                 cut = last_break
             pieces.append(text[start:cut])
             start = cut
