@@ -149,6 +149,11 @@ class HelpScreen(Popup[None]):
             muted_style(self.app.theme_variables),
         )
 
+    def on_screen_resume(self) -> None:
+        """Shown again (the screen is kept): the keys as the theme and size are now."""
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#help-keys", Static).update(self._table(self.app.size.width))
+
     def on_resize(self, event: events.Resize) -> None:
         # (Popup's own handler runs too: Textual calls each class's in turn.)
         self.query_one("#help-keys", Static).update(self._table(event.size.width))

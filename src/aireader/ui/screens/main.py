@@ -915,7 +915,11 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         from aireader.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        # Made once and kept: composing and laying out the key table cost more
+        # than a key may take to show something.
+        if not self.app.is_screen_installed("help"):
+            self.app.install_screen(HelpScreen(), "help")
+        self.app.push_screen("help")
 
     def action_skipped(self) -> None:
         from aireader.ui.screens.skipped import SkippedScreen
