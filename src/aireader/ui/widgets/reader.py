@@ -86,6 +86,11 @@ def _parse_head(article: Article, root: Path) -> Article | Skipped:
 TALL = 20
 """Rows of the reading pane from which its header also shows the source link."""
 
+INLINE_BYTES = 120_000
+"""A file up to this size is read and its opening rendered on the event loop (a
+100 KB article: ~10 ms), so the opening shows in the first frame; a bigger one in
+a thread."""
+
 FIRST_PIECE = 2_500
 """Characters in the first piece rendered: on screen a few milliseconds after Enter."""
 
@@ -281,7 +286,14 @@ class Reader(VerticalScroll, can_focus=True):
         raw = self.raw
         body = self.body
         theme, width = body.rich_theme(), self._width()
-        prepared = await asyncio.to_thread(_prepare_and_render, article, root, raw, theme, width)
+        if article.size <= INLINE_BYTES:
+            # A few milliseconds here put the opening in the same frame as the header;
+            # a thread costs a hand-over and a second frame.
+            prepared = _prepare_and_render(article, root, raw, theme, width)
+        else:
+            prepared = await asyncio.to_thread(
+                _prepare_and_render, article, root, raw, theme, width
+            )
         body.clear()
         self._hits, self._current = [], -1
         if isinstance(prepared, Skipped):
