@@ -22,10 +22,10 @@ import shutil
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
 from aireader import __version__, paths
@@ -1006,15 +1006,24 @@ def _stdout() -> tuple[IO[str], bool]:
     return out, ascii_json
 
 
-def _states(args: argparse.Namespace, articles: Sequence[Article]) -> dict[str, ArticleState]:
-    """Read-state and bookmarks from the store, saying on stderr if it needed repair."""
+_T = TypeVar("_T")
+
+
+def _read_store(args: argparse.Namespace, read: Callable[[Store], _T]) -> _T:
+    """``read(store)`` on the user's store, opened for it and closed after; a store
+    that needed repair says so on stderr first."""
     store = _open_store(args)
     try:
         if store.notice:
             print(f"aireader: {store.notice}", file=sys.stderr)
-        return store.states(articles)
+        return read(store)
     finally:
         store.close()
+
+
+def _states(args: argparse.Namespace, articles: Sequence[Article]) -> dict[str, ArticleState]:
+    """Read-state and bookmarks from the store, saying on stderr if it needed repair."""
+    return _read_store(args, lambda store: store.states(articles))
 
 
 def _query(text: str) -> Query:
@@ -1454,13 +1463,7 @@ def _every_bookmark(
     it was last seen with (their locations are returned too)."""
     from aireader.core.article import Format
 
-    store = _open_store(args)
-    try:
-        if store.notice:
-            print(f"aireader: {store.notice}", file=sys.stderr)
-        known = store.bookmarked()
-    finally:
-        store.close()
+    known = _read_store(args, Store.bookmarked)
     roots = _library_roots(args)
     articles: list[Article] = []
     states: dict[str, ArticleState] = {}
@@ -1591,13 +1594,7 @@ def markdown_list(
 
 
 def _state_export(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    try:
-        if store.notice:
-            print(f"aireader: {store.notice}", file=sys.stderr)
-        data = store.export_state()
-    finally:
-        store.close()
+    data = _read_store(args, Store.export_state)
     if args.file == "-":
         out, ascii_json = _stdout()
         out.write(json.dumps(data, ensure_ascii=ascii_json, indent=1) + "\n")
