@@ -101,7 +101,7 @@ Prepared = tuple[Article, str, list[str], bool]
 def _prepare(article: Article, root: Path) -> Prepared | Skipped:
     """What the reading pane shows of ``article``, read afresh: the file parsed, its
     text (for the extract), the pieces to render, and whether they are Markdown.
-    All the work on the whole text, done here, off the event loop."""
+    All the work on the whole text is done here (in a thread for a big file)."""
     from aireader.core.parse import parse_file, strip_leading_title
 
     if article.size > HEAD_BYTES:  # read (and decode, and clean) only what is shown
@@ -123,7 +123,8 @@ def _prepare_and_render(
     article: Article, root: Path, raw: bool, theme: Theme, width: int
 ) -> tuple[Prepared, list[Strip]] | Skipped:
     """:func:`_prepare` (or :func:`_raw`), and the first piece's lines: everything
-    the first lines of an article need, in one call made in a thread."""
+    the first lines of an article need, in one call (made in a thread for a file
+    over :data:`INLINE_BYTES`)."""
     prepared = (_raw if raw else _prepare)(article, root)
     if isinstance(prepared, Skipped):
         return prepared
@@ -266,7 +267,7 @@ class Reader(VerticalScroll, can_focus=True):
             return False
         self.raw = not self.raw
         if self.raw:  # the file from its top; back to the article where it was left
-            self._left_at = self.scroll_y / self.max_scroll_y if self.max_scroll_y > 0 else None
+            self._left_at = self._at()
             self._resume = None
         else:
             self._resume = self._left_at
@@ -279,9 +280,10 @@ class Reader(VerticalScroll, can_focus=True):
     async def _load_text(self, article: Article, root: Path) -> None:
         """Read the file and render its text: the opening first, then the rest.
 
-        Reading, parsing and rendering the opening happen in one trip to a
-        thread, so the first lines are on screen as soon as they can be. A newer
-        ``show`` cancels this, so a long document never holds up the next.
+        Reading, parsing and rendering the opening happen in one step (on the
+        event loop for a file up to :data:`INLINE_BYTES`, in a thread above), so
+        the first lines are on screen as soon as they can be. A newer ``show``
+        cancels this, so a long document never holds up the next.
         """
         raw = self.raw
         body = self.body
@@ -376,7 +378,7 @@ class Reader(VerticalScroll, can_focus=True):
             return
         _, pieces, markdown = self._prepared
         body = self.body
-        at = self.scroll_y / self.max_scroll_y if self.max_scroll_y > 0 else 0.0
+        at = self._at() or 0.0
         theme = body.rich_theme()
         width = self._width()
         self._rendered = (width, self.app.theme)
@@ -453,14 +455,17 @@ class Reader(VerticalScroll, can_focus=True):
             self._resume = None
         self.tracking = not self.raw  # the raw file's scrolling is no reading position
 
+    def _at(self) -> float | None:
+        """How far down the text the view is (0 to 1); None when it all fits."""
+        return min(1.0, self.scroll_y / self.max_scroll_y) if self.max_scroll_y > 0 else None
+
     @property
     def position(self) -> float | None:
         """How far into the article the view is: 0 at the top, 1 at the end."""
         if self.article is None or not self.tracking:
             return None
-        if self.max_scroll_y <= 0:
-            return 1.0
-        return min(1.0, self.scroll_y / self.max_scroll_y)
+        at = self._at()
+        return 1.0 if at is None else at
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
