@@ -1,8 +1,9 @@
-"""An article's text, drawn with the line API from lines rendered off the event loop.
+"""An article's text, drawn with the line API from lines Rich rendered beforehand.
 
 Every article, Markdown or plain text, short or 30 MB, is shown the same way:
-Rich renders it to lines in a worker thread at the pane's width (the opening
-first, the rest a piece at a time), and only the lines on screen are ever drawn.
+Rich renders it to lines at the pane's width (the opening first, on the event
+loop for a file up to 120 KB; the rest a piece at a time in a thread), and only
+the lines on screen are ever drawn.
 Textual's Markdown widget makes a widget per block and took half a second to
 show a 30 KB article (Textualize/textual#4586); this shows its first lines in a
 few milliseconds, scrolls like any text, and reflows on resize in a thread.
